@@ -1,0 +1,35 @@
+# The two set-up commands: `make demo` and `make test`. Both install what is missing first.
+PRESET ?= $(if $(CI),ci,release)
+BUILD  := build/$(PRESET)
+JOBS   ?= 2
+
+.PHONY: all deps build demo test bench asan format clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+demo: build
+	$(BUILD)/hakto parse terminals/data/hakto12.txt
+
+test: build
+	ctest --preset $(PRESET)
+
+bench: build
+	@scripts/run-bench $(BUILD)
+
+asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf build
