@@ -1,0 +1,27 @@
+#pragma once
+// Small text helpers shared by the cable reader and writer (ASCII-only case rules: the cables
+// are teletype text; anything else is left as it is).
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hakto::protocol {
+
+std::string_view trim(std::string_view s);
+std::string to_upper_ascii(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool starts_with_word(std::string_view s, std::string_view word);  ///< case-insensitive, whole word
+/// Whitespace-separated words (views into `s`).
+std::vector<std::string_view> split_words(std::string_view s);
+/// Replaces the slashed zero (Ø, ø) by the digit 0, as the teletype code carries it.
+std::string fold_slashed_zero(std::string_view s);
+/// Number of characters (code points); see utf8::length for ill-formed input.
+std::size_t utf8_length(std::string_view s);
+/// Byte offset → 1-based character column.
+std::size_t column_of(std::string_view line, std::size_t byte_offset);
+/// True when the text has letters and none of them is lower case.
+bool is_all_caps(std::string_view s);
+bool has_lower(std::string_view s);
+
+}  // namespace hakto::protocol

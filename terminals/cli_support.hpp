@@ -1,0 +1,47 @@
+#pragma once
+// What every subcommand shares: reading its input, reporting usage errors, and the table of
+// subcommands.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "protocol/expected.hpp"
+#include "terminals/cli.hpp"
+
+namespace hakto::terminals {
+
+namespace po = boost::program_options;
+
+/// Largest input a subcommand reads (a whole FRUS volume is about 4 MB).
+inline constexpr std::size_t max_input_bytes = 256u << 20;
+
+struct input_error {
+    std::string message;  ///< names the file and the reason
+};
+
+/// Reads FILE, or standard input for "-".
+expected<std::string, input_error> read_input(const std::string& path, cli_io io);
+
+/// Parses a subcommand's arguments; on error prints "hakto <name>: <reason>" and a hint, and
+/// returns nullopt (exit 2). `--help` prints the usage and sets `help_shown`.
+std::optional<po::variables_map> parse_arguments(std::string_view name, std::string_view synopsis,
+                                                 const po::options_description& options,
+                                                 const po::positional_options_description& positional,
+                                                 const std::vector<std::string>& args, cli_io io,
+                                                 bool& help_shown);
+
+struct subcommand {
+    std::string_view name;
+    std::string_view summary;
+    std::function<int(const std::vector<std::string>&, cli_io)> run;
+};
+
+int cmd_parse(const std::vector<std::string>& args, cli_io io);
+int cmd_encode(const std::vector<std::string>& args, cli_io io);
+int cmd_decode(const std::vector<std::string>& args, cli_io io);
+
+}  // namespace hakto::terminals
