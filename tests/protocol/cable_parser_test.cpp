@@ -243,7 +243,7 @@ TEST_CASE("malformed input gives positioned diagnostics, never a crash") {
     }
 }
 
-TEST_CASE("ACP 127 envelope fields are read; FL3 and FL15 serials are compared") {
+TEST_CASE("ACP 127 envelope fields are read, FL3 and FL15 serials are compared") {
     auto d = parse_document(
         "VZCZCWTA017\n"
         "OO RUWTABA\n"

@@ -4,7 +4,7 @@
 
 using namespace hakto::protocol;
 
-TEST_CASE("garbled words are spotted; real words, names and typos are not") {
+TEST_CASE("garbled words are spotted, real words, names and typos are not") {
     auto g = find_garbled_words("FROM: HWENMJIJ Kissinger");
     REQUIRE(g.size() == 1);
     CHECK(g[0].word == "HWENMJIJ");

@@ -48,7 +48,7 @@ TEST_CASE("a word longer than the column is broken hard") {
     CHECK(wrap_text("XY ABCDEFGHIJ", 4) == "XY\nABCD\nEFGH\nIJ");
 }
 
-TEST_CASE("69 characters fit; the 70th wraps") {
+TEST_CASE("69 characters fit, the 70th wraps") {
     const std::string line69(69, 'X');
     CHECK(wrap_text(line69) == line69);
     const std::string text = std::string(40, 'A') + " " + std::string(29, 'B');  // 70

@@ -60,7 +60,7 @@ TEST_CASE("LF without CR feeds the paper but leaves the carriage where it is") {
     CHECK(printer.carriage_column() == 5);
 }
 
-TEST_CASE("CR without LF overprints the same line; overprints are counted") {
+TEST_CASE("CR without LF overprints the same line, overprints are counted") {
     page_printer printer;
     type(printer, U"ABC\rXY");
     CHECK(printer.lines() == lines_t{"XYC"});

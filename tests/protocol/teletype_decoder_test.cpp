@@ -62,7 +62,7 @@ TEST_CASE("decode gives text with the functions as control characters") {
           "1234567890");
 }
 
-TEST_CASE("decode masks values above 0x1F; decode_checked rejects them with their index") {
+TEST_CASE("decode masks values above 0x1F, decode_checked rejects them with their index") {
     CHECK(decode(codes_t{0x23, 0xE3}) == "AA");
     CHECK(decode(codes_t{0xFB, 0x03}) == "-");  // 0xFB & 0x1F is FIGS
 

@@ -146,7 +146,7 @@ TEST_CASE("hakto encode and decode: hex, raw and tape, both code sets") {
     CHECK(run({"decode", "-", "--format", "tape"}, tape.out).out == "HAKTO 12");
 }
 
-TEST_CASE("encode: strict mode lists every character the code lacks; lenient substitutes") {
+TEST_CASE("encode: strict mode lists every character the code lacks, lenient substitutes") {
     auto r = run({"encode", "--text", "3 ½ HOURS\n— DONE"});
     CHECK(r.code == 1);
     CHECK(r.out.empty());
