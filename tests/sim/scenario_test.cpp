@@ -143,18 +143,18 @@ TEST_CASE("malformed scenarios never crash the loader") {
     std::mt19937 rng(1972);
     std::string base = minimal;
     for (int round = 0; round < 500; ++round) {
-        std::string t = base;
+        std::vector<char> t(base.begin(), base.end());
         int edits = 1 + static_cast<int>(rng() % 6);
         for (int e = 0; e < edits; ++e) {
-            auto pos = rng() % t.size();
+            if (t.empty()) t.push_back('x');
+            auto pos = static_cast<std::ptrdiff_t>(rng() % t.size());
             switch (rng() % 3) {
-                case 0: t.erase(pos, 1 + rng() % 5); break;
-                case 1: t.insert(t.begin() + static_cast<std::ptrdiff_t>(pos), static_cast<char>(rng() % 256)); break;
-                default: t[pos] = "[]=\"\n.,{}0aZ#"[rng() % 14]; break;
+                case 0: t.erase(t.begin() + pos, t.begin() + std::min<std::ptrdiff_t>(pos + 1 + rng() % 5, static_cast<std::ptrdiff_t>(t.size()))); break;
+                case 1: t.insert(t.begin() + pos, static_cast<char>(rng() % 256)); break;
+                default: t[static_cast<std::size_t>(pos)] = "[]=\"\n.,{}0aZ#"[rng() % 14]; break;
             }
-            if (t.empty()) t = "x";
         }
-        auto s = load_scenario(t, "fuzz.toml");
+        auto s = load_scenario(std::string_view{t.data(), t.size()}, "fuzz.toml");
         if (!s)
             for (const auto& err : s.error()) CHECK_FALSE(err.message.empty());
     }
