@@ -10,11 +10,12 @@
 namespace hakto::terminals {
 namespace {
 
-const std::array<subcommand, 3>& subcommands() {
-    static const std::array<subcommand, 3> table = {{
+const std::array<subcommand, 4>& subcommands() {
+    static const std::array<subcommand, 4> table = {{
         {"parse", "read page copy or a published document into the cable model", cmd_parse},
         {"encode", "text to 5-bit teletype codes (hex, raw bytes, or a tape picture)", cmd_encode},
         {"decode", "5-bit teletype codes back to text", cmd_decode},
+        {"simulate", "run a scenario's network and traffic; print the speed-of-service report", cmd_simulate},
     }};
     return table;
 }

@@ -43,5 +43,6 @@ struct subcommand {
 int cmd_parse(const std::vector<std::string>& args, cli_io io);
 int cmd_encode(const std::vector<std::string>& args, cli_io io);
 int cmd_decode(const std::vector<std::string>& args, cli_io io);
+int cmd_simulate(const std::vector<std::string>& args, cli_io io);
 
 }  // namespace hakto::terminals

@@ -1,5 +1,7 @@
 // The hakto command line, run in-process (fast) and as a real process (exit codes, streams).
 #include <array>
+#include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <sstream>
 #include <sys/wait.h>
@@ -178,4 +180,29 @@ TEST_CASE("the real program: streams and exit codes") {
     auto version = run_process("--version");
     CHECK(version.code == 0);
     CHECK(version.out == "hakto 0.1.0\n");
+}
+
+TEST_CASE("hakto simulate runs the June 1972 scenario, and refuses a malformed one with its place") {
+    auto r = run({"simulate", "--no-noise"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("scenario june1972: 3 cables filed, 3 delivered") != std::string::npos);
+    CHECK(r.out.find("IMMEDIATE  1 of 1 within 0:30:00.0") != std::string::npos);
+    auto dir = std::string{HAKTO_BUILD_DIR} + "/test-scenarios";
+    std::filesystem::create_directories(dir);
+    auto path = dir + "/broken.toml";
+    {
+        std::ofstream f(path);
+        f << "[scenario]\nname = \"b\"\nstart = 1972-06-21T00:00:00Z\n[[station]]\nid = \"A\"\n"
+             "[[circuit]]\nid = \"x\"\nbetween = [\"A\", \"Q\"]\nspeed = \"61wpm\"\n";
+    }
+    auto bad = run({"simulate", "--scenario", path});
+    CHECK(bad.code == 1);
+    CHECK(bad.err.find(path + ":9:9: circuit[0].speed:") != std::string::npos);
+    CHECK(bad.err.find(path + ":8:11: circuit[0].between: no station 'Q'") != std::string::npos);
+    {
+        std::ofstream f(path);
+        f << "\x01\x02 [[[ = = \xff\n";
+    }
+    CHECK(run({"simulate", "--scenario", path}).code == 1);
+    CHECK(run({"simulate", "--scenario", dir + "/missing.toml"}).code == 1);
 }
