@@ -15,7 +15,7 @@ build: deps
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
 demo: build
-	$(BUILD)/hakto parse terminals/data/hakto12.txt
+	$(BUILD)/hakto replay
 
 test: build
 	ctest --preset $(PRESET)

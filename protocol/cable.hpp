@@ -47,6 +47,9 @@ struct cable_layout {
     bool number_on_own_line = false;         ///< "1." alone, the text on the next line
     bool blank_line_between_headers = false;
     bool blank_line_between_paragraphs = false;
+    /// The DTG exactly as printed when it was garbled ("201713Z JUN 772"): a faithful copy
+    /// keeps the garble.
+    std::optional<std::string> dtg_as_printed;
     friend bool operator==(const cable_layout&, const cable_layout&) = default;
 };
 

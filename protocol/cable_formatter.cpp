@@ -49,7 +49,10 @@ void put_header(std::string& out, const cable& c, const format_options& o) {
                 if (c.routing) line(format_routing_line(*c.routing));
                 break;
             case header_field::precedence_dtg:
-                if (c.prec || c.date_time_group)
+                if (as_received && c.layout.dtg_as_printed)
+                    line((c.prec ? std::string(1, precedence_letter(*c.prec)) + " " : std::string{}) +
+                         *c.layout.dtg_as_printed);
+                else if (c.prec || c.date_time_group)
                     line(format_precedence_dtg(c, printed(c, o, "dtg.month")));
                 break;
             case header_field::date_line:

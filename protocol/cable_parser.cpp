@@ -469,6 +469,8 @@ struct cable_reader {
         (void)prec_col;
         if (reading.value) {
             c.date_time_group = reading.value;
+            for (const auto& n : reading.notes)
+                if (n.code == "dtg-year-garbled") c.layout.dtg_as_printed = std::string{trim(t.substr(i, reading.length))};
             if (!reading.month_printed) c.inferred.insert("dtg.month");
             if (!reading.year_printed) c.inferred.insert("dtg.year");
         }

@@ -46,7 +46,11 @@ std::optional<routing_line> read_routing_line(std::string_view raw) {
         if (words[i] == "DE") de = i;
     if (de != 1) return std::nullopt;
     routing_line r;
-    if (!is_station_letters(words[0])) return std::nullopt;
+    // The called station: letters, perhaps with its channel run on ("WTE10 DE WTE").
+    auto called_letters = words[0].substr(0, words[0].find_first_of("0123456789"));
+    if (!is_station_letters(called_letters) ||
+        (called_letters.size() < words[0].size() && !channel_digits(words[0].substr(called_letters.size()))))
+        return std::nullopt;
     r.called = words[0];
     std::string_view calling = words[2];
     // Letters first; once a digit appears, the rest must be channel digits.

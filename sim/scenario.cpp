@@ -412,6 +412,7 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
         if (auto p = precedence_field(r, "precedence")) c.prec = *p;
         if (auto v = r.time("filed", true)) c.filed = *v;
         c.text = r.str("text");
+        c.header = r.str("header");
         c.text_file = r.str("text_file");
         c.frus_document = r.str("frus_document");
         if (auto v = r.integer("length")) {

@@ -70,6 +70,9 @@ struct cable_spec {
     protocol::precedence prec = protocol::precedence::routine;
     sim_time filed{};
     std::optional<std::string> text;       ///< the page copy itself
+    /// The header lines as printed (routing line, precedence and DTG, …), used with the
+    /// marked placeholder body when the text itself is not at hand.
+    std::optional<std::string> header;
     std::optional<std::string> text_file;  ///< a file with it (relative to the scenario)
     std::optional<std::string> frus_document;  ///< "d143": text from a FRUS TEI file
     std::optional<std::uint32_t> length_chars;  ///< when there is no text: how long it is

@@ -1,6 +1,6 @@
 #include "terminals/cli.hpp"
 
-#include <array>
+#include <vector>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -10,12 +10,15 @@
 namespace hakto::terminals {
 namespace {
 
-const std::array<subcommand, 4>& subcommands() {
-    static const std::array<subcommand, 4> table = {{
+const std::vector<subcommand>& subcommands() {
+    static const std::vector<subcommand> table = {{
         {"parse", "read page copy or a published document into the cable model", cmd_parse},
         {"encode", "text to 5-bit teletype codes (hex, raw bytes, or a tape picture)", cmd_encode},
         {"decode", "5-bit teletype codes back to text", cmd_decode},
+        {"replay", "replay cables from Beijing to the White House and the covering memo", cmd_replay},
+        {"send", "compose a cable (HAKTO or TOHAK) and replay it", cmd_send},
         {"simulate", "run a scenario's network and traffic; print the speed-of-service report", cmd_simulate},
+        {"import-frus", "read backchannel documents from FRUS TEI XML", cmd_import_frus},
     }};
     return table;
 }

@@ -40,6 +40,21 @@ std::optional<po::variables_map> parse_arguments(std::string_view name, std::str
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+        // --config FILE: the same options as "name = value" lines; the command line wins.
+        if (options.find_nothrow("config", false) && vm.count("config")) {
+            auto path = vm["config"].as<std::string>();
+            std::ifstream f(path);
+            if (!f) {
+                io.err << "hakto " << name << ": --config " << path << ": cannot open: " << std::strerror(errno) << "\n";
+                return std::nullopt;
+            }
+            try {
+                po::store(po::parse_config_file(f, options), vm);
+            } catch (const po::error& e) {
+                io.err << "hakto " << name << ": " << path << ": " << e.what() << "\n";
+                return std::nullopt;
+            }
+        }
         if (vm.count("help")) {
             io.out << "usage: hakto " << name << " " << synopsis << "\n\n" << options;
             help_shown = true;

@@ -44,5 +44,8 @@ int cmd_parse(const std::vector<std::string>& args, cli_io io);
 int cmd_encode(const std::vector<std::string>& args, cli_io io);
 int cmd_decode(const std::vector<std::string>& args, cli_io io);
 int cmd_simulate(const std::vector<std::string>& args, cli_io io);
+int cmd_import_frus(const std::vector<std::string>& args, cli_io io);
+int cmd_replay(const std::vector<std::string>& args, cli_io io);
+int cmd_send(const std::vector<std::string>& args, cli_io io);
 
 }  // namespace hakto::terminals

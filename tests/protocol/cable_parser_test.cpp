@@ -176,6 +176,7 @@ TEST_CASE("the HAKTO 9 header variant: spaced channel, precedence P, year 772, F
     CHECK(c.layout.header_order[2] == header_field::from);
     CHECK(c.layout.header_order[3] == header_field::to);
     CHECK(c.signoff == "WARM REGARDS.");
+    CHECK(c.layout.dtg_as_printed == "201713Z JUN 772");  // a faithful copy keeps the garble
     CHECK_FALSE(has_errors(doc.notes_for_reader));
 }
 

@@ -28,8 +28,11 @@ TEST_CASE("routing lines of the June 1972 cables") {
     CHECK(r->called == "VFE");
     CHECK(calling_station(*r) == "WTE10");
 
-    r = read_routing_line("WTE10 DE WTE");
-    CHECK_FALSE(r);  // the called group is station letters only
+    r = read_routing_line("WTE10 DE WTE");  // TOHAK traffic to the trip station
+    REQUIRE(r);
+    CHECK(r->called == "WTE10");
+    CHECK(r->calling == "WTE");
+    CHECK_FALSE(read_routing_line("10WTE DE WTE"));
     r = read_routing_line("WTE DE WTE1O");  // letter O among the channel digits
     REQUIRE(r);
     CHECK(r->channel == "10");

@@ -1,0 +1,11 @@
+#pragma once
+// Documents bundled with hakto: the HAKTO 12 cable and its covering memorandum as published
+// (FRUS 1969–1976 vol. E-13 doc 143), compiled into the program.
+#include <string_view>
+
+namespace hakto::terminals {
+
+/// The bundled text of a FRUS E-13 document id ("d143"); empty when it is not bundled.
+std::string_view bundled_document(std::string_view frus_id);
+
+}  // namespace hakto::terminals
