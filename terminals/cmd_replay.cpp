@@ -109,7 +109,14 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
         for (const auto& e : scn.error()) io.err << e.to_string() << "\n";
         return exit_bad_input;
     }
-    sim::engine e{scn.value().start};
+    // Start the clock a minute before the first cable to be replayed.
+    sim::sim_time first = sim::sim_time::max();
+    for (const auto& c : scn.value().cables)
+        if (options.cables.empty() || std::find(options.cables.begin(), options.cables.end(), c.id) != options.cables.end())
+            first = std::min(first, c.filed);
+    auto start = first == sim::sim_time::max() ? scn.value().start
+                                               : std::max(scn.value().start, first - std::chrono::minutes{1});
+    sim::engine e{start};
     std::vector<std::string> warnings;
     auto r = replay::prepare(options, e, warnings);
     for (const auto& w : warnings) io.err << "hakto " << name << ": warning: " << w << "\n";
@@ -153,7 +160,7 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
             replay_event idle;
             idle.kind = replay_event_kind::note;
             idle.at = e.now();
-            idle.text = fmt::format("… {} pass with no traffic …", sim::format_elapsed(gap).substr(0, 8));
+            idle.text = fmt::format("… {} (h:mm:ss) pass with no traffic …", sim::format_elapsed(gap).substr(0, 8));
             if (screen) screen->event(idle);
             if (plain) plain->event(idle);
         }
