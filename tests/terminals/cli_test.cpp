@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
+
+#include "support/cli_run.hpp"
 #include <nlohmann/json.hpp>
 
 #include "support/files.hpp"
@@ -16,17 +18,8 @@ using hakto::terminals::run_cli;
 
 namespace {
 
-struct run_result {
-    int code;
-    std::string out, err;
-};
-
-run_result run(std::vector<std::string> args, const std::string& input = {}) {
-    std::istringstream in(input);
-    std::ostringstream out, err;
-    int code = run_cli(args, {in, out, err});
-    return {code, out.str(), err.str()};
-}
+using hakto::test::run;
+using hakto::test::run_result;
 
 std::string seed_path() { return hakto::test::source_path("terminals/data/hakto12.txt"); }
 

@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include <catch2/catch.hpp>
+
+#include "support/cli_run.hpp"
 #include <nlohmann/json.hpp>
 
 #include "support/files.hpp"
@@ -16,17 +18,8 @@ using namespace hakto::terminals;
 
 namespace {
 
-struct run_result {
-    int code;
-    std::string out, err;
-};
-
-run_result run(std::vector<std::string> args, const std::string& input = {}) {
-    std::istringstream in(input);
-    std::ostringstream out, err;
-    int code = run_cli(args, {in, out, err});
-    return {code, out.str(), err.str()};
-}
+using hakto::test::run;
+using hakto::test::run_result;
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 

@@ -8,6 +8,7 @@
 
 #include "protocol/line_discipline.hpp"
 #include "protocol/teletype_decoder.hpp"
+#include "support/cli_run.hpp"
 #include "support/files.hpp"
 #include "terminals/cli.hpp"
 #include "terminals/replay.hpp"
@@ -53,17 +54,7 @@ std::string noisy_scenario() {
     return path;
 }
 
-struct cli_result {
-    int code;
-    std::string out, err;
-};
-
-cli_result cli(std::vector<std::string> args) {
-    std::istringstream in;
-    std::ostringstream out, err;
-    int code = run_cli(args, {in, out, err});
-    return {code, out.str(), err.str()};
-}
+hakto::test::run_result cli(std::vector<std::string> args) { return hakto::test::run(std::move(args)); }
 
 }  // namespace
 
