@@ -124,7 +124,7 @@ TEST_CASE("HAKTO 12: one bullet a paragraph, restated") {
     CHECK(has(m.bullets[1].text, "concern over our extending credits"));
     CHECK(has(m.bullets[3].text, "between our countries."));
     CHECK(m.bullets[4].text ==
-          "They are going to extraordinary lengths to show hospitality to them.");
+          "They are going to extraordinary lengths to show hospitality to the American party.");
 
     CHECK(m.bullets[0].text ==
           "Three and a half hour session with Chou was devoted primarily to Vietnam with some "
