@@ -18,6 +18,7 @@ const std::vector<subcommand>& subcommands() {
         {"replay", "replay cables from Beijing to the White House and the covering memo", cmd_replay},
         {"send", "compose a cable (HAKTO or TOHAK) and replay it", cmd_send},
         {"simulate", "run a scenario's network and traffic; print the speed-of-service report", cmd_simulate},
+        {"exhibit", "serve the museum kiosk page: the replay live in a web browser", cmd_exhibit},
         {"import-frus", "read backchannel documents from FRUS TEI XML", cmd_import_frus},
     }};
     return table;

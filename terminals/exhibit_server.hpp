@@ -1,0 +1,91 @@
+#pragma once
+// The exhibit: an HTTP and WebSocket server (Boost.Beast, one io_context, one thread) that
+// serves the kiosk page and broadcasts a replay, paced by an Asio timer, to every viewer.
+//
+//  * The replay runs in an attract loop: when it ends, a pause, then it starts again.
+//  * Each replay event goes to every viewer as one JSON text message; a new viewer first gets
+//    a snapshot (stations, circuits, cable texts, the page printed so far, clocks, stage).
+//  * Visitors send controls as JSON messages: {"type":"pause"|"resume"|"start"|"step"},
+//    {"type":"speed","value":"20x"}, {"type":"noise","on":true}, {"type":"reply","text":"…"}.
+//  * Bounds: viewers, per-viewer send queue (a slow viewer is disconnected), message size,
+//    HTTP request size, idle timeouts.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/io_context.hpp>
+
+#include "protocol/expected.hpp"
+#include "sim/pacing.hpp"
+#include "terminals/replay.hpp"
+
+namespace hakto::terminals {
+
+struct exhibit_options {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;  ///< 0: an ephemeral port (see exhibit_server::port())
+    replay_options replay;      ///< scenario, FRUS files, noise
+    sim::pacing speed = sim::pacing::scaled(20);
+    /// Seconds without a visitor control before the exhibit returns to the attract loop (0: never).
+    std::chrono::seconds idle_reset{120};
+    std::optional<std::string> web_root;  ///< serve the page from this folder instead of memory
+    std::size_t max_viewers = 2000;
+    std::size_t max_queued_messages = 20000;   ///< per viewer; past it the viewer is dropped
+    std::size_t max_message_bytes = 4096;      ///< largest WebSocket message a viewer may send
+    std::chrono::milliseconds attract_pause{4000};  ///< between the end of a replay and the next
+    /// Events run per timer callback at most (keeps the server responsive at --speed max).
+    std::size_t batch = 256;
+};
+
+struct exhibit_error {
+    std::string message;
+};
+
+struct exhibit_stats {
+    std::size_t viewers = 0;
+    std::uint64_t broadcasts = 0;
+    std::uint64_t runs = 0;
+    std::uint64_t dropped_viewers = 0;
+    std::uint64_t refused_messages = 0;
+    bool paused = false;
+};
+
+class exhibit_server {
+public:
+    /// Binds and listens (nothing runs until the io_context does). The replay's scenario is
+    /// loaded here so that a bad scenario is reported before serving.
+    static expected<std::unique_ptr<exhibit_server>, exhibit_error> create(boost::asio::io_context& io,
+                                                                           exhibit_options options);
+    ~exhibit_server();
+    exhibit_server(const exhibit_server&) = delete;
+    exhibit_server& operator=(const exhibit_server&) = delete;
+
+    /// Starts accepting and the first replay.
+    void start();
+    /// Stops accepting, closes every viewer and cancels the timers; io.run() then returns.
+    void stop();
+    std::uint16_t port() const;
+    exhibit_stats stats() const;
+
+    /// Called with each broadcast message and its send time (steady clock) just before it is
+    /// queued, on the io_context's thread; for the fan-out benchmark.
+    using broadcast_hook = std::function<void(std::chrono::steady_clock::time_point, std::string_view)>;
+    void on_broadcast(broadcast_hook f);
+
+    class impl;
+    /// Use create().
+    explicit exhibit_server(std::shared_ptr<impl> p);
+
+private:
+    std::shared_ptr<impl> impl_;
+};
+
+/// "20x" → scaled(20); "real"; "max".
+expected<sim::pacing, std::string> parse_exhibit_speed(const std::string& s);
+
+}  // namespace hakto::terminals
