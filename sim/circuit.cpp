@@ -82,6 +82,9 @@ sim_time line_transmission::arrival_of(const frame_fault& f) const noexcept {
 }
 
 std::vector<code> line_transmission::printed() const {
+    if (std::find(delivered.begin(), delivered.end(), no_code) == delivered.end()) {
+        return delivered;  // every frame printed (the usual case)
+    }
     std::vector<code> out;
     out.reserve(delivered.size());
     for (const code c : delivered) {
@@ -160,7 +163,9 @@ expected<void, circuit_error> circuit::check_time(sim_time t) {
 }
 
 void circuit::enter(sim_time at, state to, std::string_view reason) {
-    log_.push_back(transition{at, state_, to, std::string(reason)});
+    if (config_.keep_log) {
+        log_.push_back(transition{at, state_, to, std::string(reason)});
+    }
     state_ = to;
     last_time_ = last_time_ ? std::max(*last_time_, at) : at;
 }
@@ -170,7 +175,8 @@ void circuit::finish_current() {
         ++totals_.transmissions;
         totals_.counters += current_->counters;
         current_.reset();
-        receiver_before_.reset();
+        // receiver_before_ is kept (it is set again before every transmission, and only read
+        // while one is on the line): assigning over it reuses its storage.
     }
 }
 
@@ -190,22 +196,37 @@ void circuit::far_end(line_transmission& t, std::uint64_t count, resync_receiver
     t.delivered.assign(count, no_code);
     t.counters = transmission_counters{};
     t.counters.line = t.line.counters;
-    for (std::uint64_t k = 0; k < count; ++k) {
-        const code c = t.line.delivered[k];
-        if (c == no_code) {
-            continue;
+    const code* in = t.line.delivered.data();
+    code* out = t.delivered.data();
+    if (receiver) {
+        // Each run of characters received (between frames lost on the line) is decrypted in one
+        // call. A receiving reader run off the end of its tape prints nothing from there on.
+        std::uint64_t k = 0;
+        while (k < count) {
+            if (in[k] == no_code) {
+                ++k;
+                continue;
+            }
+            std::uint64_t end = k + 1;
+            while (end < count && in[end] != no_code) {
+                ++end;
+            }
+            const std::size_t n = static_cast<std::size_t>(end - k);
+            if (receiver->receive(std::span<const code>(in + k, n), std::span<code>(out + k, n)) <
+                n) {
+                break;
+            }
+            k = end;
         }
-        if (receiver) {
-            auto p = receiver->receive(c);
-            // A receiving reader run off the end of its tape prints nothing.
-            t.delivered[k] = p ? p.value() : no_code;
-        } else {
-            t.delivered[k] = c;
-        }
-        if (t.delivered[k] != no_code && t.delivered[k] != t.sent[k]) {
-            ++t.counters.plain_garbled;
-        }
+    } else {
+        std::copy_n(in, count, out);
     }
+    const code* sent = t.sent.data();
+    std::uint64_t garbled = 0;
+    for (std::uint64_t k = 0; k < count; ++k) {
+        garbled += (out[k] != no_code && out[k] != sent[k]) ? 1 : 0;
+    }
+    t.counters.plain_garbled = garbled;
     t.resyncs.clear();
     if (receiver) {
         const auto& ev = receiver->events();
@@ -217,6 +238,15 @@ void circuit::far_end(line_transmission& t, std::uint64_t count, resync_receiver
 expected<line_transmission, circuit_error> circuit::transmit(sim_time now,
                                                              std::span<const code> codes,
                                                              std::string_view reason) {
+    auto sent = send(now, codes, reason);
+    if (!sent) {
+        return std::move(sent).error();
+    }
+    return *sent.value();
+}
+
+expected<std::shared_ptr<const line_transmission>, circuit_error> circuit::send(
+    sim_time now, std::span<const code> codes, std::string_view reason) {
     if (auto ok = check_time(now); !ok) {
         return ok.error();
     }
@@ -240,7 +270,8 @@ expected<line_transmission, circuit_error> circuit::transmit(sim_time now,
             break;
     }
 
-    line_transmission t;
+    auto made = std::make_shared<line_transmission>();
+    line_transmission& t = *made;
     t.start = now;
     t.propagation_delay = config_.propagation_delay;
     t.profile = config_.profile;
@@ -274,16 +305,16 @@ expected<line_transmission, circuit_error> circuit::transmit(sim_time now,
     t.serial = ++serial_;
     enter(now, state::transmitting, reason);
     line_free_at_ = t.end();
-    current_ = t;
+    current_ = made;
     if (t.sent.empty()) {
         enter(now, state::idle, "end of transmission");
         finish_current();
     }
-    return t;
+    return std::shared_ptr<const line_transmission>(std::move(made));
 }
 
 interruption circuit::cut(sim_time at, std::uint64_t through) {
-    line_transmission& t = *current_;
+    const line_transmission& t = *current_;
     const std::uint64_t n = t.sent.size();
     interruption r;
     r.at = at;
@@ -313,7 +344,7 @@ interruption circuit::cut(sim_time at, std::uint64_t through) {
         // Both ends discard the key reserved for the characters not sent.
         (void)receiver_->skip(static_cast<std::ptrdiff_t>(r.characters_cut));
     }
-    *current_ = actual;
+    current_ = std::make_shared<const line_transmission>(actual);
     r.transmission = std::move(actual);
     line_free_at_ = r.line_free_at;
     return r;

@@ -35,6 +35,7 @@
 // is discarded at both ends (the sender's reader stays past it, the receiver's is moved past
 // it), so both ends stay in step; key is never reused.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -66,6 +67,7 @@ struct circuit_config {
     sim_duration propagation_delay{0};
     std::optional<noise_config> noise;   ///< nullopt: a noiseless line
     std::optional<crypto_setup> crypto;  ///< nullopt: plain text on the line
+    bool keep_log = true;                ///< log every change of state (log()); off for bulk runs
 };
 
 enum class circuit_error_kind : std::uint8_t {
@@ -161,6 +163,10 @@ class circuit {
     /// character in progress has left.
     expected<line_transmission, circuit_error> transmit(sim_time now, std::span<const code> codes,
                                                         std::string_view reason = "transmission");
+    /// As transmit(), without copying the transmission out: the circuit and the caller share
+    /// it (an interruption does not change it; it gives the transmission as it actually went).
+    expected<std::shared_ptr<const line_transmission>, circuit_error> send(
+        sim_time now, std::span<const code> codes, std::string_view reason = "transmission");
     /// Stops the transmission on the line at `at` (see the header comment).
     expected<interruption, circuit_error> interrupt(sim_time at, std::string_view reason);
     /// Interrupted -> idle: the interrupted traffic is abandoned or will be sent later.
@@ -212,7 +218,7 @@ class circuit {
     std::uint64_t serial_ = 0;
     sim_time line_free_at_{};
     // The transmission on the line, and the receiving end as it was before it.
-    std::optional<line_transmission> current_;
+    std::shared_ptr<const line_transmission> current_;
     std::optional<resync_receiver> receiver_before_;
 };
 

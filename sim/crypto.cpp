@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <iterator>
+#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -181,19 +182,34 @@ const depth_tables& depth_llr() {
     return t;
 }
 
-std::vector<code> punch_codes(std::uint64_t seed, std::size_t length) {
-    std::vector<code> codes;
-    codes.reserve(length);
-    xoshiro256ss rng(seed);
-    while (codes.size() < length) {
-        std::uint64_t bits = rng.next();
-        // Twelve 5-bit codes from the top 60 bits of each draw.
-        for (int i = 0; i < 12 && codes.size() < length; ++i) {
-            codes.push_back(static_cast<code>((bits >> 59) & mask));
-            bits <<= 5;
-        }
+// Twelve 5-bit codes from the top 60 bits of one draw.
+void codes_of_draw(std::uint64_t bits, code* out) noexcept {
+    for (int i = 0; i < 12; ++i) {
+        out[i] = static_cast<code>((bits >> 59) & mask);
+        bits <<= 5;
     }
-    return codes;
+}
+
+// Fixed-point score terms (2^-40 bits), as the doubles plain_text_score adds up.
+struct fixed_tables {
+    static constexpr double scale = 0x1p40;
+    std::int64_t figures[32]{};
+    std::int64_t letters[32][32]{};  // [previous][code]
+};
+
+const fixed_tables& fixed() {
+    static const fixed_tables f = [] {
+        const score_tables& t = tables();
+        fixed_tables x;
+        for (std::size_t c = 0; c < 32; ++c) {
+            x.figures[c] = std::llround(t.figures[c] * fixed_tables::scale);
+            for (std::size_t p = 0; p < 32; ++p) {
+                x.letters[p][c] = std::llround((t.letters[c] + t.pair[p][c]) * fixed_tables::scale);
+            }
+        }
+        return x;
+    }();
+    return f;
 }
 
 }  // namespace
@@ -225,6 +241,96 @@ std::string key_error::message() const {
     return "key error";
 }
 
+// --- key_source -------------------------------------------------------------------------------
+
+namespace detail {
+
+key_source::key_source(std::vector<code> codes) : length_(codes.size()), list_(std::move(codes)) {
+    for (code& c : list_) {
+        c = static_cast<code>(c & mask);
+    }
+    hot_ = list_.data();
+    hot_length_ = list_.size();
+}
+
+key_source::key_source(std::uint64_t seed, std::size_t length) : length_(length), punched_(true) {
+    starts_.emplace_back(seed);
+}
+
+const code* key_source::block(std::size_t b) const {
+    for (const cached_block& c : cache_) {
+        if (c.index == b) {
+            return c.codes.get();
+        }
+    }
+    cached_block& slot = cache_[victim_];
+    victim_ = (victim_ + 1) % cache_.size();
+    if (!slot.codes) {
+        slot.codes = std::make_unique<code[]>(block_codes);
+    }
+    slot.index = ~std::size_t{0};
+    // Blocks are made in order from the seed: the generator state at the start of each block made
+    // so far is kept, so a block is made again from its own start.
+    for (;;) {
+        const std::size_t from = std::min(b, starts_.size() - 1);
+        xoshiro256ss rng = starts_[from];
+        for (std::size_t k = 0; k < block_codes / 12; ++k) {
+            codes_of_draw(rng.next(), slot.codes.get() + 12 * k);
+        }
+        if (from + 1 == starts_.size()) {
+            starts_.push_back(rng);
+        }
+        if (from == b) {
+            break;
+        }
+    }
+    slot.index = b;
+    return slot.codes.get();
+}
+
+code key_source::at_slow(std::size_t position) const noexcept {
+    if (!punched_ || !list_.empty()) {
+        return list_[position];
+    }
+    const std::size_t b = position / block_codes;
+    hot_ = block(b);
+    hot_base_ = b * block_codes;
+    hot_length_ = block_codes;
+    return hot_[position - hot_base_];
+}
+
+void key_source::read(std::size_t position, std::span<code> out) const {
+    std::size_t done = 0;
+    while (done < out.size()) {
+        const std::size_t p = position + done;
+        const std::size_t offset = p - hot_base_;
+        if (offset >= hot_length_) {
+            (void)at_slow(p);  // makes p's block the hot one
+        }
+        const std::size_t from = p - hot_base_;
+        const std::size_t n = std::min(out.size() - done, hot_length_ - from);
+        std::copy_n(hot_ + from, n, out.data() + done);
+        done += n;
+    }
+}
+
+std::span<const code> key_source::all() const {
+    if (punched_ && list_.size() != length_) {
+        std::vector<code> all(length_);
+        read(0, all);
+        list_ = std::move(all);
+        for (cached_block& c : cache_) {
+            c = cached_block{};
+        }
+        hot_ = list_.data();
+        hot_base_ = 0;
+        hot_length_ = list_.size();
+    }
+    return {list_.data(), length_};
+}
+
+}  // namespace detail
+
 // --- key_tape ---------------------------------------------------------------------------------
 
 struct key_tape::ledger {
@@ -233,10 +339,13 @@ struct key_tape::ledger {
 };
 
 key_tape::key_tape()
-    : codes_(std::make_shared<const std::vector<code>>()), ledger_(std::make_shared<ledger>()) {}
+    : codes_(std::make_shared<const detail::key_source>(std::vector<code>{})),
+      ledger_(std::make_shared<ledger>()) {}
 
 key_tape key_tape::punch(std::uint64_t seed, std::size_t length) {
-    return from_codes(punch_codes(seed, length));
+    key_tape t;
+    t.codes_ = std::make_shared<const detail::key_source>(seed, length);
+    return t;
 }
 
 std::pair<key_tape, key_tape> key_tape::punch_pair(std::uint64_t seed, std::size_t length) {
@@ -246,29 +355,18 @@ std::pair<key_tape, key_tape> key_tape::punch_pair(std::uint64_t seed, std::size
 }
 
 key_tape key_tape::from_codes(std::vector<code> codes) {
-    for (code& c : codes) {
-        c = static_cast<code>(c & mask);
-    }
     key_tape t;
-    t.codes_ = std::make_shared<const std::vector<code>>(std::move(codes));
+    t.codes_ = std::make_shared<const detail::key_source>(std::move(codes));
     return t;
 }
 
-std::size_t key_tape::size() const noexcept {
-    return codes_->size();
-}
-
-code key_tape::at(std::size_t position) const noexcept {
-    return (*codes_)[position];
-}
-
 std::span<const code> key_tape::codes() const noexcept {
-    return *codes_;
+    return codes_->all();
 }
 
 std::vector<std::size_t> key_tape::code_counts() const {
     std::vector<std::size_t> counts(32, 0);
-    for (const code c : *codes_) {
+    for (const code c : codes_->all()) {
         ++counts[c & mask];
     }
     return counts;
@@ -373,11 +471,12 @@ expected<std::vector<code>, key_error> key_reader::encrypt(std::span<const code>
     if (!claimed) {
         return claimed.error();
     }
-    std::vector<code> out;
-    out.reserve(plain.size());
-    for (const code p : plain) {
-        out.push_back(vernam(p, tape_.at(position_++)));
+    std::vector<code> out(plain.size());
+    tape_.read(position_, out);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        out[i] = vernam(plain[i], out[i]);
     }
+    position_ += plain.size();
     return out;
 }
 
@@ -392,11 +491,12 @@ expected<std::vector<code>, key_error> key_reader::decrypt(std::span<const code>
     if (position_ > tape_.size() || cipher.size() > tape_.size() - position_) {
         return key_error{key_error_kind::exhausted, position_, cipher.size(), 0};
     }
-    std::vector<code> out;
-    out.reserve(cipher.size());
-    for (const code c : cipher) {
-        out.push_back(vernam(c, tape_.at(position_++)));
+    std::vector<code> out(cipher.size());
+    tape_.read(position_, out);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        out[i] = vernam(cipher[i], out[i]);
     }
+    position_ += cipher.size();
     return out;
 }
 
@@ -471,11 +571,132 @@ resync_receiver::resync_receiver(key_reader reader, resync_params params)
     if (params_.window == 0) {
         params_.window = 1;
     }
-    history_.reserve(params_.window + 1);
+    history_.resize(params_.window);
+    terms_.resize(params_.window);
+    const fixed_tables& f = fixed();
+    letter_terms_ = f.letters;
+    figure_terms_ = f.figures;
+    // The decision band, in the units of the fixed-point sum over a full window.
+    const double n = static_cast<double>(params_.window) * fixed_tables::scale;
+    const double low = (params_.garbage_below - 1e-9) * n;
+    const double high = (params_.garbage_below + 1e-9) * n;
+    constexpr double limit = 0x1p62;
+    // sum < low  <=>  sum < ceil(low); sum > high  <=>  sum > floor(high). NaN: always undecided.
+    garbage_low_ = !(low > -limit) ? std::numeric_limits<std::int64_t>::min()
+                   : low > limit   ? std::numeric_limits<std::int64_t>::max()
+                                   : static_cast<std::int64_t>(std::ceil(low));
+    garbage_high_ = std::isnan(high) ? std::numeric_limits<std::int64_t>::max()
+                    : high < -limit  ? std::numeric_limits<std::int64_t>::min()
+                    : high > limit   ? std::numeric_limits<std::int64_t>::max()
+                                     : static_cast<std::int64_t>(std::floor(high));
 }
 
 expected<void, key_error> resync_receiver::skip(std::ptrdiff_t n) {
     return reader_.step(n);
+}
+
+// Adds a character to the window (dropping the oldest once it is full) and keeps the window's
+// score terms up to date. The terms are those of plain_text_score over the window alone: its
+// first character is read in letters with no letter before it. Dropping the oldest character
+// changes only the new first character's term, unless the dropped one was FIGS (then the
+// characters it shifted are read in letters now: everything is scored again, lazily).
+inline void resync_receiver::remember(const recent& r) {
+    const std::size_t window = params_.window;
+    std::size_t slot;
+    if (filled_ < window) {
+        slot = filled_++;
+        history_[slot] = r;
+    } else {
+        slot = head_;
+        const code dropped = static_cast<code>(history_[slot].plain & mask);
+        history_[slot] = r;
+        head_ = head_ + 1 == window ? 0 : head_ + 1;
+        if (scored_) {
+            score_sum_ -= terms_[slot];
+            if (dropped == figs) {
+                scored_ = false;
+            } else if (window == 1) {
+                tail_figures_ = false;  // the window is empty before the new character
+                tail_previous_ = figs;
+            } else {
+                // The new first character: in letters (the dropped one was not FIGS) and now
+                // without a letter before it.
+                const std::size_t first = head_;
+                const std::int64_t t = letter_terms_[figs][history_[first].plain & mask];
+                score_sum_ += t - terms_[first];
+                terms_[first] = t;
+            }
+        }
+    }
+    if (!scored_) {
+        return;
+    }
+    const code c = static_cast<code>(r.plain & mask);
+    std::int64_t term;
+    if (tail_figures_) {
+        term = figure_terms_[c];
+        tail_previous_ = figs;
+    } else {
+        term = letter_terms_[tail_previous_][c];
+        tail_previous_ = c;
+    }
+    if (c == figs) {
+        tail_figures_ = true;
+    } else if (c == ltrs || c == space) {
+        tail_figures_ = false;
+    }
+    terms_[slot] = term;
+    score_sum_ += term;
+}
+
+// Scores the whole window again from its first character.
+void resync_receiver::rescore() {
+    score_sum_ = 0;
+    tail_figures_ = false;
+    tail_previous_ = figs;
+    for (std::size_t h = 0; h < filled_; ++h) {
+        std::size_t i = head_ + h;
+        if (i >= filled_) {
+            i -= filled_;
+        }
+        const code c = static_cast<code>(history_[i].plain & mask);
+        std::int64_t term;
+        if (tail_figures_) {
+            term = figure_terms_[c];
+            tail_previous_ = figs;
+        } else {
+            term = letter_terms_[tail_previous_][c];
+            tail_previous_ = c;
+        }
+        if (c == figs) {
+            tail_figures_ = true;
+        } else if (c == ltrs || c == space) {
+            tail_figures_ = false;
+        }
+        terms_[i] = term;
+        score_sum_ += term;
+    }
+    scored_ = true;
+}
+
+// plain_text_score(window) < garbage_below for the full window, taken on the fixed-point sum
+// when it is clear of the threshold (its error is below 1e-10 a character), else from
+// plain_text_score itself.
+inline bool resync_receiver::window_is_garbage() {
+    if (!scored_) {
+        rescore();
+    }
+    if (score_sum_ < garbage_low_) {
+        return true;
+    }
+    if (score_sum_ > garbage_high_) {
+        return false;
+    }
+    window_.resize(filled_);
+    for (std::size_t h = 0; h < filled_; ++h) {
+        window_[h] = history(h).plain;
+    }
+    return plain_text_score(window_) < params_.garbage_below;
 }
 
 expected<code, key_error> resync_receiver::receive(code cipher) {
@@ -485,75 +706,183 @@ expected<code, key_error> resync_receiver::receive(code cipher) {
         return decrypted.error();
     }
     const code plain = decrypted.value();
-    history_.push_back(recent{cipher, plain, key_position});
-    if (history_.size() > params_.window) {
-        history_.erase(history_.begin());
-    }
+    remember(recent{cipher, plain, key_position});
     const std::size_t index = count_++;
-    std::vector<code> window(history_.size());
-    if (!searching_ && history_.size() == params_.window) {
-        std::transform(history_.begin(), history_.end(), window.begin(),
-                       [](const recent& r) { return r.plain; });
-        if (plain_text_score(window) < params_.garbage_below) {
+    if (!searching_ && filled_ == params_.window && window_is_garbage()) {
+        searching_ = true;
+        detected_at_ = index;
+    }
+    if (searching_) {
+        search(index);
+    }
+    return plain;
+}
+
+std::size_t resync_receiver::receive(std::span<const code> cipher, std::span<code> plain) {
+    const key_tape& tape = reader_.tape_;
+    const std::size_t length = tape.size();
+    std::size_t done = 0;
+    while (done < cipher.size()) {
+        if (scored_ && !searching_ && filled_ == params_.window && params_.window >= 2) {
+            done +=
+                receive_in_step(cipher.data() + done, plain.data() + done, cipher.size() - done);
+            if (done == cipher.size()) {
+                break;
+            }
+        }
+        // One character as receive(code) takes it.
+        const std::size_t key_position = reader_.position_;
+        if (key_position >= length) {
+            break;  // as decrypt() refuses
+        }
+        const code c = cipher[done];
+        const code p = vernam(c, tape.at(key_position));
+        reader_.position_ = key_position + 1;
+        remember(recent{c, p, key_position});
+        const std::size_t index = count_++;
+        if (!searching_ && filled_ == params_.window && window_is_garbage()) {
             searching_ = true;
             detected_at_ = index;
         }
+        if (searching_) {
+            search(index);
+        }
+        plain[done++] = p;
     }
-    if (!searching_) {
-        return plain;
-    }
+    return done;
+}
 
+// The usual case, in a loop of its own with the state in locals: the operator in step, the window
+// full (of at least two characters) and scored. The same steps as remember() and
+// window_is_garbage() for each character. Stops before a character that would drop FIGS out of
+// the window or run off the tape, and after a character whose window is not clearly text (having
+// dealt with it as receive(code) does). Returns the characters taken.
+std::size_t resync_receiver::receive_in_step(const code* cipher, code* plain, std::size_t n) {
+    const key_tape& tape = reader_.tape_;
+    const std::size_t length = tape.size();
+    const std::size_t window = params_.window;
+    const std::int64_t(*letter)[32] = letter_terms_;
+    const std::int64_t* figure = figure_terms_;
+    const std::int64_t high = garbage_high_;
+    recent* history = history_.data();
+    std::int64_t* terms = terms_.data();
+    std::size_t position = reader_.position_;
+    std::size_t head = head_;
+    std::size_t count = count_;
+    std::int64_t sum = score_sum_;
+    bool in_figures = tail_figures_;
+    code previous = tail_previous_;
+    const auto write_back = [&] {
+        reader_.position_ = position;
+        head_ = head;
+        count_ = count;
+        score_sum_ = sum;
+        tail_figures_ = in_figures;
+        tail_previous_ = previous;
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t slot = head;
+        if (position >= length || history[slot].plain == figs) {
+            write_back();
+            return i;
+        }
+        const code c = cipher[i];
+        const code p = vernam(c, tape.at(position));
+        history[slot] = recent{c, p, position};
+        ++position;
+        head = head + 1 == window ? 0 : head + 1;
+        // The oldest character leaves; the new first one is read with no letter before it.
+        sum -= terms[slot];
+        const std::int64_t first = letter[figs][history[head].plain];
+        sum += first - terms[head];
+        terms[head] = first;
+        // The new character.
+        std::int64_t term;
+        if (in_figures) {
+            term = figure[p];
+            previous = figs;
+        } else {
+            term = letter[previous][p];
+            previous = p;
+        }
+        if (p == figs) {
+            in_figures = true;
+        } else if (p == ltrs || p == space) {
+            in_figures = false;
+        }
+        terms[slot] = term;
+        sum += term;
+        const std::size_t index = count++;
+        plain[i] = p;
+        if (sum > high) {
+            continue;  // clearly text
+        }
+        write_back();
+        if (window_is_garbage()) {
+            searching_ = true;
+            detected_at_ = index;
+            search(index);
+        }
+        return i + 1;
+    }
+    write_back();
+    return n;
+}
+
+// Called after each character received while the operator believes the stream is garbage.
+void resync_receiver::search(std::size_t index) {
     // The operator's trial: the recent characters decrypted at each offset, walking order
     // 0, +1, -1, +2, -2, ...; the best one is taken if it reads as text and beats all the
     // others by the margin.
     const key_tape& tape = reader_.tape();
+    const std::size_t n = history_size();
+    window_.resize(n);
     double best = -1e300;
     double second = -1e300;
     std::ptrdiff_t best_offset = 0;
-    std::vector<code> best_plain;
     for (std::size_t i = 0; i <= 2 * params_.max_offset; ++i) {
         const auto magnitude = static_cast<std::ptrdiff_t>((i + 1) / 2);
         const std::ptrdiff_t d = (i % 2 == 1) ? magnitude : -magnitude;
         bool fits = true;
-        for (std::size_t h = 0; h < history_.size(); ++h) {
-            const auto q = static_cast<std::ptrdiff_t>(history_[h].key_position) + d;
+        for (std::size_t h = 0; h < n; ++h) {
+            const auto q = static_cast<std::ptrdiff_t>(history(h).key_position) + d;
             if (q < 0 || static_cast<std::size_t>(q) >= tape.size()) {
                 fits = false;
                 break;
             }
-            window[h] = vernam(history_[h].cipher, tape.at(static_cast<std::size_t>(q)));
+            window_[h] = vernam(history(h).cipher, tape.at(static_cast<std::size_t>(q)));
         }
         if (!fits) {
             continue;
         }
-        const double s = plain_text_score(window);
+        const double s = plain_text_score(window_);
         if (s > best) {
             second = best;
             best = s;
             best_offset = d;
-            best_plain = window;
+            best_plain_ = window_;
         } else if (s > second) {
             second = s;
         }
     }
     if (best < params_.text_at_least || best - second < params_.margin) {
-        return plain;  // keep walking with the next character
+        return;  // keep walking with the next character
     }
     if (best_offset != 0) {
         if (!reader_.step(best_offset)) {
-            return plain;
+            return;
         }
         events_.push_back(resync_event{detected_at_, best_offset, index + 1, reader_.position()});
     } else {
         ++false_alarms_;
     }
-    for (std::size_t h = 0; h < history_.size(); ++h) {
-        history_[h].plain = best_plain[h];
-        history_[h].key_position = static_cast<std::size_t>(
-            static_cast<std::ptrdiff_t>(history_[h].key_position) + best_offset);
+    for (std::size_t h = 0; h < n; ++h) {
+        history(h).plain = best_plain_[h];
+        history(h).key_position = static_cast<std::size_t>(
+            static_cast<std::ptrdiff_t>(history(h).key_position) + best_offset);
     }
+    scored_ = false;
     searching_ = false;
-    return plain;
 }
 
 }  // namespace hakto::sim

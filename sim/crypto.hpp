@@ -26,8 +26,12 @@
 //
 // The key tape's codes come from xoshiro256** seeded from one 64-bit seed (sim/noise.hpp): the
 // same seed punches the same tape. Twelve 5-bit codes come from the top 60 bits of each draw.
+// A punched tape is not held in memory: its codes are made a block at a time when they are read,
+// from the generator's state saved at the start of each block, and the last few blocks read are
+// kept (a tape of a million codes costs kilobytes, not a megabyte; see detail::key_source).
 //
 // See docs/crypto-model.md.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -38,6 +42,7 @@
 
 #include "protocol/expected.hpp"
 #include "protocol/teletype_code.hpp"
+#include "sim/noise.hpp"
 
 namespace hakto::sim {
 
@@ -74,6 +79,54 @@ struct key_range {
     friend bool operator==(const key_range&, const key_range&) = default;
 };
 
+namespace detail {
+
+/// The codes of one physical key tape: a list (key_tape::from_codes), or the xoshiro256** stream
+/// of a seed (key_tape::punch), made a block of block_codes at a time from the generator state
+/// saved at the start of each block. The blocks read last are cached; at() on the block read last
+/// is a compare and a load. Not thread-safe (the cache changes on reads), like the rest of sim.
+class key_source {
+  public:
+    /// Codes a block: 512 draws of twelve codes.
+    static constexpr std::size_t block_codes = 12 * 512;
+
+    explicit key_source(std::vector<code> codes);
+    key_source(std::uint64_t seed, std::size_t length);
+
+    [[nodiscard]] std::size_t size() const noexcept { return length_; }
+    /// Precondition: position < size().
+    [[nodiscard]] code at(std::size_t position) const noexcept {
+        const std::size_t offset = position - hot_base_;  // wraps when below
+        if (offset < hot_length_) return hot_[offset];
+        return at_slow(position);
+    }
+    /// Copies the codes at [position, position + out.size()) to out. Precondition: in range.
+    void read(std::size_t position, std::span<code> out) const;
+    /// Every code, in one list (made on the first call for a punched tape).
+    [[nodiscard]] std::span<const code> all() const;
+
+  private:
+    code at_slow(std::size_t position) const noexcept;
+    const code* block(std::size_t b) const;
+
+    struct cached_block {
+        std::size_t index = ~std::size_t{0};
+        std::unique_ptr<code[]> codes;
+    };
+    std::size_t length_ = 0;
+    bool punched_ = false;
+    mutable std::vector<code> list_;  // from_codes, or a punched tape once all() was called
+    mutable std::vector<xoshiro256ss> starts_;  // punched: generator state at the start of block b
+    mutable std::array<cached_block, 3> cache_{};
+    mutable std::size_t victim_ = 0;
+    // The block read last (or the whole list): at() looks here first.
+    mutable const code* hot_ = nullptr;
+    mutable std::size_t hot_base_ = 0;
+    mutable std::size_t hot_length_ = 0;
+};
+
+}  // namespace detail
+
 /// A key tape: a row of random 5-level codes, and the ledger of the positions used to encrypt.
 /// A key_tape object is a handle: copies of the handle are the same physical tape. The two
 /// copies of a pair hold the same codes and share one ledger (a key position used by either end
@@ -89,8 +142,12 @@ class key_tape {
     /// A tape with given codes (each masked to five bits), e.g. for a known test key.
     static key_tape from_codes(std::vector<code> codes);
 
-    [[nodiscard]] std::size_t size() const noexcept;
-    [[nodiscard]] code at(std::size_t position) const noexcept;
+    [[nodiscard]] std::size_t size() const noexcept { return codes_->size(); }
+    /// Precondition: position < size().
+    [[nodiscard]] code at(std::size_t position) const noexcept { return codes_->at(position); }
+    /// Copies the codes at [position, position + out.size()) to out. Precondition: in range.
+    void read(std::size_t position, std::span<code> out) const { codes_->read(position, out); }
+    /// Every code of the tape (a punched tape is made in full on the first call).
     [[nodiscard]] std::span<const code> codes() const noexcept;
     /// How often each of the 32 codes occurs on the tape (the makers' uniformity check).
     [[nodiscard]] std::vector<std::size_t> code_counts() const;
@@ -112,7 +169,7 @@ class key_tape {
 
   private:
     struct ledger;
-    std::shared_ptr<const std::vector<code>> codes_;
+    std::shared_ptr<const detail::key_source> codes_;
     std::shared_ptr<ledger> ledger_;
 };
 
@@ -138,6 +195,7 @@ class key_reader {
     expected<void, key_error> step(std::ptrdiff_t n);
 
   private:
+    friend class resync_receiver;  // reads a run of codes without a call for each
     key_tape tape_;
     std::size_t position_ = 0;
 };
@@ -206,6 +264,10 @@ class resync_receiver {
     /// reader (the characters already printed stay as they were) and is recorded as a
     /// resync_event; offset 0 means the garbage was line noise, counted as a false alarm.
     expected<code, key_error> receive(code cipher);
+    /// receive() for each code of `cipher` in turn, the plain codes to `plain` (at least as long).
+    /// Stops where receive() would refuse (the reader has run off the tape); returns how many codes
+    /// it took.
+    std::size_t receive(std::span<const code> cipher, std::span<code> plain);
 
     [[nodiscard]] const key_reader& reader() const noexcept { return reader_; }
     [[nodiscard]] const std::vector<resync_event>& events() const noexcept { return events_; }
@@ -225,9 +287,38 @@ class resync_receiver {
         std::size_t key_position;
     };
 
+    [[nodiscard]] std::size_t history_size() const noexcept { return filled_; }
+    /// The h-th of the last `window` characters, oldest first.
+    recent& history(std::size_t h) noexcept {
+        std::size_t i = head_ + h;
+        if (i >= filled_) i -= filled_;
+        return history_[i];
+    }
+    void remember(const recent& r);
+    void search(std::size_t index);
+    std::size_t receive_in_step(const code* cipher, code* plain, std::size_t n);
+    void rescore();
+    [[nodiscard]] bool window_is_garbage();
+
     key_reader reader_;
     resync_params params_;
-    std::vector<recent> history_;  // the last `window` characters, oldest first
+    std::vector<recent> history_;  // the last `window` characters: a ring, `window` slots
+    std::size_t filled_ = 0;       // slots in use
+    std::size_t head_ = 0;         // the oldest character, once all are in use
+    // The window's text score, kept up to date character by character: the terms of
+    // plain_text_score for each character in fixed point (2^-40 bits), their sum, and the
+    // shift and previous code after the newest character. The decision is taken on the sum
+    // when it is below garbage_low_ or above garbage_high_ (1e-9 bits a character either side
+    // of garbage_below); between them plain_text_score decides, as it always did.
+    const std::int64_t (*letter_terms_)[32] = nullptr;  // [previous][code]
+    const std::int64_t* figure_terms_ = nullptr;
+    std::vector<std::int64_t> terms_;  // aligned with history_
+    std::int64_t score_sum_ = 0;
+    std::int64_t garbage_low_ = 0, garbage_high_ = 0;
+    bool tail_figures_ = false;
+    code tail_previous_ = protocol::codes::figs;
+    bool scored_ = true;  // false when the terms no longer describe history_ (recomputed lazily)
+    std::vector<code> window_, best_plain_;  // scratch for the trials
     std::vector<resync_event> events_;
     std::size_t count_ = 0;
     std::size_t detected_at_ = 0;

@@ -20,6 +20,8 @@ bool delivered_cable::met_objective() const {
 
 struct network::station {
     station_spec spec;
+    /// The station's routing indicator, when it is one as written (else nothing is delivered here).
+    std::optional<routing_indicator> own_ri;
     std::unique_ptr<relay> desk;
     std::map<std::string, circuit_id, std::less<>> circuit_of;  // scenario circuit id -> outgoing
     std::map<std::string, const direction_link*, std::less<>> link_of;  // the same, the link (the relay owns it)
@@ -40,7 +42,8 @@ struct network::direction_link final : circuit_link {
     std::string circuit_name;  // scenario circuit id
     std::string designator;    // "trans-pacific WTE10>WHR"
     circuit line;
-    std::optional<line_transmission> current;
+    channel_serial_checker* checker = nullptr;  // at the receiving station
+    std::shared_ptr<const line_transmission> current;  // shared with the circuit
     std::uint64_t generation = 0;   // of the current transmission, for character events
     std::uint64_t deliverable = 0;  // characters of it that will arrive (all, or those before a cut)
 
@@ -59,7 +62,7 @@ struct network::direction_link final : circuit_link {
         if (line.current() == circuit::state::interrupted) (void)line.clear(now, "next transmission");
         sim_time start = now;
         if (auto busy = line.busy_until(); busy && *busy > start) start = *busy;
-        auto r = line.transmit(start, codes, t.resend ? "resend in full" : "transmission");
+        auto r = line.send(start, codes, t.resend ? "resend in full" : "transmission");
         if (!r) {
             // The line refused (e.g. the key tape ran out): the cable goes on as it was handed
             // in, and the refusal is counted in the circuit's totals.
@@ -98,25 +101,29 @@ struct network::direction_link final : circuit_link {
         codes_ptr received;
         std::vector<hop_record> hops;
         transmission_counters counters;
+        const bool recording = net->recording_hops();
         if (copy != st.copies.end()) {
-            hops = copy->second.hops;
+            if (recording) hops = copy->second.hops;
             counters = copy->second.counters;
             received = copy->second.codes;
             if (--copy->second.refs == 0) st.copies.erase(copy);
         }
-        hop_record hop{from_id(), to_id(), circuit_name, t.serial, net->engine_.now(), net->engine_.now(), 1, {}};
         sim_time arrival = net->engine_.now() + line.config().propagation_delay;
+        sim_time start = net->engine_.now();
         if (current) {
-            hop.start = current->start;
-            hop.arrived = arrival = current->arrival_end();
-            hop.counters = current->counters;
+            start = current->start;
+            arrival = current->arrival_end();
             counters += current->counters;
             received = std::make_shared<const std::vector<code>>(current->printed());
         }
-        hops.push_back(hop);
+        if (recording) {
+            hops.push_back(hop_record{from_id(), to_id(), circuit_name, t.serial, start,
+                                      current ? arrival : net->engine_.now(), 1,
+                                      current ? current->counters : transmission_counters{}});
+        }
         net->engine_.schedule_at(arrival, [net = net, to = to, c, received, hops = std::move(hops), counters,
-                                           channel = &designator, serial = t.serial]() mutable {
-            net->arrive(to, std::move(c), received, channel, serial, std::move(hops), counters);
+                                           via = this, serial = t.serial]() mutable {
+            net->arrive(to, std::move(c), received, via, serial, std::move(hops), counters);
         });
     }
 
@@ -125,7 +132,7 @@ struct network::direction_link final : circuit_link {
         auto cut = line.interrupt(now, "preempted by higher precedence");
         if (cut) {
             deliverable = cut.value().characters_through;
-            current = std::move(cut.value().transmission);
+            current = std::make_shared<const line_transmission>(std::move(cut.value().transmission));
         }
         if (net->observer_)
             net->observer_->interrupted(
@@ -134,8 +141,8 @@ struct network::direction_link final : circuit_link {
         // operator there discards the incomplete copy. Its serial is in sequence.
         sim_time arrival = now + line.config().propagation_delay;
         if (current && deliverable > 0) arrival = current->arrival_end(deliverable - 1);
-        net->engine_.schedule_at(arrival, [net = net, to = to, channel = &designator, serial = t.serial] {
-            net->observe_serial(to, *channel, serial);
+        net->engine_.schedule_at(arrival, [net = net, to = to, via = this, serial = t.serial] {
+            net->observe_serial(to, *via, serial);
         });
     }
 };
@@ -151,6 +158,9 @@ expected<std::unique_ptr<network>, network_error> network::build(const scenario&
     for (const auto& spec : s.stations) {
         auto st = std::make_unique<station>();
         st->spec = spec;
+        auto own = routing_indicator::parse(spec.routing_indicator);
+        if (own && own.value().str() == spec.routing_indicator) st->own_ri = own.value();
+        net->station_index_[spec.id] = net->stations_.size();  // the last of a name, as file() always took
         st->desk = std::make_unique<relay>(e, spec.id, options.relaying);
         index[spec.id] = net->stations_.size();
         net->stations_.push_back(std::move(st));
@@ -167,6 +177,7 @@ expected<std::unique_ptr<network>, network_error> network::build(const scenario&
             cfg.name = fmt::format("{} {}>{}", cs.id, net->stations_[from]->spec.id, net->stations_[to]->spec.id);
             cfg.profile = cs.profile;
             cfg.propagation_delay = cs.propagation_delay;
+            cfg.keep_log = options.circuit_logs;
             if (options.noise && cs.noise) {
                 cfg.noise = *cs.noise;
                 cfg.noise->seed = cs.noise->seed + static_cast<std::uint64_t>(d);  // each direction its own draw
@@ -186,9 +197,9 @@ expected<std::unique_ptr<network>, network_error> network::build(const scenario&
             link->designator = link->line.name();
             auto& st = *net->stations_[from];
             auto designator = link->designator;
+            link->checker = &net->stations_[to]->incoming.emplace(designator, channel_serial_checker{}).first->second;
             st.link_of[cs.id] = link.get();
             st.circuit_of[cs.id] = st.desk->add_circuit(designator, std::move(link));
-            net->stations_[to]->incoming.emplace(designator, channel_serial_checker{});
         }
     }
     for (auto& st : net->stations_) {
@@ -212,27 +223,48 @@ expected<std::unique_ptr<network>, network_error> network::build(const scenario&
 
 namespace {
 
+__extension__ using u128 = unsigned __int128;
+
 /// Letter-to-letter transition table from English word statistics (protocol/garble.hpp), so
 /// that synthetic text reads like text to a detector that judges letter pairs (the crypto
 /// operator's resynchronisation does).
+///
+/// next() is the upper bound of r mod (row total) in the row's cumulative counts. For speed (it
+/// runs once a character) the remainder is taken by multiplication (Lemire, Kaser, Kurz, "Faster
+/// remainder by direct computation", 2019: exact for every 64-bit r and 32-bit divisor) and
+/// the upper bound is a count of the cumulative counts not above the pick, which the compiler
+/// turns into a few vector compares: the same letters as r % total and std::upper_bound.
 struct letter_chain {
-    std::array<std::array<std::uint32_t, 26>, 26> cumulative{};
+    static constexpr std::size_t padded = 32;
+    std::array<std::array<std::uint32_t, padded>, 26> cumulative{};  // padded with UINT32_MAX
+    std::array<u128, 26> magic{};                                     // ceil(2^128 / row total)
     std::array<code, 26> codes{};
     letter_chain() {
-        for (int a = 0; a < 26; ++a) {
+        for (std::size_t a = 0; a < 26; ++a) {
             std::uint32_t total = 0;
-            for (int b = 0; b < 26; ++b) {
+            for (std::size_t b = 0; b < 26; ++b) {
                 total += static_cast<std::uint32_t>(
                     protocol::letter_pair_count(static_cast<char>('A' + a), static_cast<char>('A' + b)));
-                cumulative[static_cast<std::size_t>(a)][static_cast<std::size_t>(b)] = total;
+                cumulative[a][b] = total;
             }
-            codes[static_cast<std::size_t>(a)] = protocol::code_for(static_cast<char32_t>('A' + a))->value;
+            for (std::size_t b = 26; b < padded; ++b) cumulative[a][b] = ~std::uint32_t{0};
+            magic[a] = ~u128{0} / total + 1;
+            codes[a] = protocol::code_for(static_cast<char32_t>('A' + a))->value;
         }
+    }
+    /// r mod d, for the row's d and magic.
+    static std::uint32_t remainder(std::uint64_t r, u128 m, std::uint32_t d) noexcept {
+        const u128 low = m * r;  // the fraction r / d, in 128 bits
+        const u128 bottom = (static_cast<u128>(static_cast<std::uint64_t>(low)) * d) >> 64;
+        const u128 top = (low >> 64) * d;
+        return static_cast<std::uint32_t>((bottom + top) >> 64);
     }
     std::size_t next(std::size_t previous, std::uint64_t r) const {
         const auto& row = cumulative[previous];
-        auto pick = static_cast<std::uint32_t>(r % row[25]);
-        return static_cast<std::size_t>(std::upper_bound(row.begin(), row.end(), pick) - row.begin());
+        const std::uint32_t pick = remainder(r, magic[previous], row[25]);
+        std::uint32_t n = 0;
+        for (std::size_t b = 0; b < padded; ++b) n += row[b] <= pick ? 1U : 0U;
+        return n;
     }
 };
 
@@ -333,8 +365,7 @@ transmission_counters network::line_totals() const {
 
 expected<cable_id, network_error> network::file(filing f) {
     std::optional<std::size_t> origin;
-    for (std::size_t i = 0; i < stations_.size(); ++i)
-        if (stations_[i]->spec.id == f.origin) origin = i;
+    if (auto at = station_index_.find(f.origin); at != station_index_.end()) origin = at->second;
     if (!origin) return network_error{fmt::format("no station '{}' to file '{}' at", f.origin, f.label)};
     if (f.addressees.empty()) return network_error{fmt::format("'{}' has no addressee", f.label)};
     cable c;
@@ -348,8 +379,8 @@ expected<cable_id, network_error> network::file(filing f) {
     }
     c.length_chars = static_cast<std::uint32_t>(f.codes.size());
     auto codes = std::make_shared<const std::vector<code>>(std::move(f.codes));
-    cables_[c.id] = cable_info{f.label, f.origin, options_.keep_codes ? codes : nullptr,
-                               static_cast<std::uint32_t>(f.addressees.size())};
+    // The codes as filed are kept until the last copy is delivered, to count the garbles.
+    cables_[c.id] = cable_info{f.label, f.origin, codes, static_cast<std::uint32_t>(f.addressees.size())};
     ++filed_count_;
     sim_time at = std::max(f.filed, engine_.now());
     engine_.schedule_at(at, [this, o = *origin, c, codes, label = f.label, at]() mutable {
@@ -359,27 +390,24 @@ expected<cable_id, network_error> network::file(filing f) {
     return cables_.find(next_id_ - 1)->first;
 }
 
-void network::observe_serial(std::size_t si, const std::string& channel, channel_serial serial) {
-    auto& st = *stations_[si];
-    auto in = st.incoming.find(channel);
-    if (in == st.incoming.end()) return;
-    auto finding = in->second.observe(serial);
+void network::observe_serial(std::size_t si, const direction_link& via, channel_serial serial) {
+    auto finding = via.checker->observe(serial);
     if (finding.verdict != serial_verdict::in_sequence) {
-        serial_findings_.emplace_back(channel, finding);
-        if (observer_) observer_->serial_finding(st.spec.id, channel, finding);
+        serial_findings_.emplace_back(via.designator, finding);
+        if (observer_) observer_->serial_finding(stations_[si]->spec.id, via.designator, finding);
     }
 }
 
-void network::arrive(std::size_t si, cable c, codes_ptr codes, const std::string* channel, channel_serial serial,
+void network::arrive(std::size_t si, cable c, codes_ptr codes, const direction_link* via, channel_serial serial,
                      std::vector<hop_record> hops, transmission_counters counters) {
     auto& st = *stations_[si];
-    if (channel) observe_serial(si, *channel, serial);
+    if (via) observe_serial(si, *via, serial);
     if (observer_) observer_->arrived(c.id, st.spec.id, engine_.now());
     // Addressed here (exactly): delivered. The rest is relayed.
     routing_indicators onward;
     bool local = false;
     for (const auto& ri : c.ris) {
-        if (ri.str() == st.spec.routing_indicator) local = true;
+        if (st.own_ri && ri == *st.own_ri) local = true;
         else onward.push_back(ri);
     }
     if (local) deliver(si, c, codes ? *codes : std::vector<code>{}, hops, counters);
@@ -397,31 +425,50 @@ void network::arrive(std::size_t si, cable c, codes_ptr codes, const std::string
 void network::deliver(std::size_t si, const cable& c, const std::vector<code>& codes, std::vector<hop_record> hops,
                       transmission_counters counters) {
     auto info = cables_.find(c.id);
-    delivered_cable d;
-    d.id = c.id;
-    d.destination = stations_[si]->spec.id;
-    d.prec = c.prec;
-    d.filed = c.filed;
-    d.delivered = engine_.now();
-    d.hops = std::move(hops);
-    d.counters = counters;
-    if (info != cables_.end()) {
-        d.label = info->second.label;
-        d.origin = info->second.origin;
-        if (info->second.sent) {
-            const auto& sent = *info->second.sent;
-            std::size_t n = std::min(sent.size(), codes.size());
-            for (std::size_t i = 0; i < n; ++i) d.garbled += sent[i] != codes[i];
-            d.garbled += std::max(sent.size(), codes.size()) - n;
-            if (options_.keep_codes) d.sent = sent;
-        }
-        if (--info->second.open_copies == 0) cables_.erase(info);
+    std::uint64_t garbled = 0;
+    if (info != cables_.end() && info->second.sent) {
+        const auto& sent = *info->second.sent;
+        std::size_t n = std::min(sent.size(), codes.size());
+        for (std::size_t i = 0; i < n; ++i) garbled += sent[i] != codes[i];
+        garbled += std::max(sent.size(), codes.size()) - n;
     }
-    if (options_.keep_codes) d.received = codes;
+    const sim_time now = engine_.now();
     ++delivered_count_;
-    delivered_totals_ += counters;
-    if (observer_) observer_->delivered(d);
-    deliveries_.push_back(std::move(d));
+    ++totals_.cables;
+    totals_.characters += codes.size();
+    totals_.garbled += garbled;
+    totals_.garbled_cables += garbled != 0 ? 1 : 0;
+    std::uint64_t h = totals_.checksum;
+    for (const code x : codes) h = (h ^ x) * 0x100000001b3ULL;  // FNV-1a
+    totals_.checksum = h;
+    totals_.counters += counters;
+    auto& summary = totals_.by_precedence[static_cast<std::size_t>(c.prec)];
+    const sim_duration elapsed = now - c.filed;
+    ++summary.delivered;
+    summary.met += elapsed <= protocol::handling_objective(c.prec);
+    summary.elapsed_seconds += to_seconds(elapsed);
+    summary.worst = std::max(summary.worst, elapsed);
+
+    if (options_.keep_deliveries || observer_) {
+        delivered_cable d;
+        d.id = c.id;
+        d.destination = stations_[si]->spec.id;
+        d.prec = c.prec;
+        d.filed = c.filed;
+        d.delivered = now;
+        d.hops = std::move(hops);
+        d.counters = counters;
+        d.garbled = garbled;
+        if (info != cables_.end()) {
+            d.label = info->second.label;
+            d.origin = info->second.origin;
+            if (options_.keep_codes && info->second.sent) d.sent = *info->second.sent;
+        }
+        if (options_.keep_codes) d.received = codes;
+        if (observer_) observer_->delivered(d);
+        if (options_.keep_deliveries) deliveries_.push_back(std::move(d));
+    }
+    if (info != cables_.end() && --info->second.open_copies == 0) cables_.erase(info);
 }
 
 namespace {

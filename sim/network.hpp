@@ -3,11 +3,13 @@
 // circuit per direction of each scenario circuit (line timing, noise, on-line crypto), and the
 // cables that cross it. A relay forwards the copy it received, so garbles made on one circuit
 // travel on, as a reperforated tape did.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "protocol/expected.hpp"
@@ -28,6 +30,11 @@ struct network_options {
     bool keep_codes = true;
     /// Tell the observer about each character as it arrives (one engine event a character).
     bool character_events = false;
+    /// Keep a delivered_cable (with its hops) for every delivery: deliveries(),
+    /// speed_of_service_report(). Off for bulk runs, which keep only totals().
+    bool keep_deliveries = true;
+    /// Log every change of state of every circuit (circuit::log()); off for bulk runs.
+    bool circuit_logs = true;
     relay_options relaying{};
 };
 
@@ -55,6 +62,31 @@ struct delivered_cable {
     std::uint64_t garbled = 0;       ///< received codes that differ from the ones sent
     [[nodiscard]] sim_duration elapsed() const { return delivered - filed; }
     [[nodiscard]] bool met_objective() const;
+};
+
+/// Speed of service of one precedence, summed over the deliveries.
+struct precedence_summary {
+    std::uint64_t delivered = 0;
+    std::uint64_t met = 0;            ///< within the handling objective
+    double elapsed_seconds = 0;       ///< sum, filing to delivery
+    sim_duration worst{};
+    [[nodiscard]] double mean_seconds() const {
+        return delivered ? elapsed_seconds / static_cast<double>(delivered) : 0.0;
+    }
+};
+
+/// What every delivery added up to, kept whether or not deliveries() are kept.
+struct delivery_totals {
+    std::uint64_t cables = 0;      ///< copies delivered (one per addressee)
+    std::uint64_t characters = 0;  ///< codes printed at the destinations
+    /// Of them, codes that differ from the ones filed at the same place, plus the missing or
+    /// extra ones (as delivered_cable::garbled: a character lost shifts the rest of the copy).
+    std::uint64_t garbled = 0;
+    std::uint64_t garbled_cables = 0;  ///< copies with at least one such code
+    /// FNV-1a (64-bit) over the codes of every delivered copy, in the order of delivery.
+    std::uint64_t checksum = 0xcbf29ce484222325ULL;
+    transmission_counters counters;  ///< summed over the hops of the delivered copies
+    std::array<precedence_summary, protocol::precedence_levels> by_precedence{};
 };
 
 /// A character crossing a circuit (character_events).
@@ -132,6 +164,8 @@ public:
     [[nodiscard]] const std::vector<delivered_cable>& deliveries() const noexcept { return deliveries_; }
     [[nodiscard]] std::uint64_t delivered_count() const noexcept { return delivered_count_; }
     [[nodiscard]] std::uint64_t filed_count() const noexcept { return filed_count_; }
+    /// Counters and speed of service over every delivery so far.
+    [[nodiscard]] const delivery_totals& totals() const noexcept { return totals_; }
     /// Totals over every circuit direction.
     [[nodiscard]] transmission_counters line_totals() const;
     [[nodiscard]] std::size_t station_count() const noexcept;
@@ -151,16 +185,19 @@ private:
     struct direction_link;
     network(engine& e, network_options options);
     void arrive(std::size_t station_index, cable c, std::shared_ptr<const std::vector<protocol::code>> codes,
-                const std::string* channel, channel_serial serial, std::vector<hop_record> hops,
+                const direction_link* via, channel_serial serial, std::vector<hop_record> hops,
                 transmission_counters counters);
-    void observe_serial(std::size_t station_index, const std::string& channel, channel_serial serial);
+    void observe_serial(std::size_t station_index, const direction_link& via, channel_serial serial);
     void deliver(std::size_t station_index, const cable& c, const std::vector<protocol::code>& codes,
                  std::vector<hop_record> hops, transmission_counters counters);
+    /// Hop records are kept for deliveries() and the observer only.
+    [[nodiscard]] bool recording_hops() const noexcept { return options_.keep_deliveries || observer_ != nullptr; }
 
     engine& engine_;
     network_options options_;
     network_observer* observer_ = nullptr;
     std::vector<std::unique_ptr<station>> stations_;
+    std::unordered_map<std::string, std::size_t> station_index_;  // id -> stations_
     struct cable_info {
         std::string label;
         std::string origin;
@@ -179,7 +216,7 @@ private:
     void generate(std::size_t g);
     cable_id next_id_ = 1;
     std::uint64_t delivered_count_ = 0, filed_count_ = 0;
-    transmission_counters delivered_totals_;
+    delivery_totals totals_;
 };
 
 }  // namespace hakto::sim

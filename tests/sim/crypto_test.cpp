@@ -334,3 +334,186 @@ TEST_CASE("without a slip the operator never walks the tape") {
         CHECK(rx.events().empty());
     }
 }
+
+namespace {
+
+// The receiving operator as first written: the window scored with plain_text_score after every
+// character. resync_receiver keeps the score up to date instead; it must decide the same.
+class reference_receiver {
+  public:
+    reference_receiver(key_reader reader, resync_params params)
+        : reader_(std::move(reader)), params_(params) {}
+
+    code receive(code cipher) {
+        const std::size_t key_position = reader_.position();
+        const code plain = reader_.decrypt(cipher).value();
+        history_.push_back(recent{cipher, plain, key_position});
+        if (history_.size() > params_.window) history_.erase(history_.begin());
+        const std::size_t index = count_++;
+        std::vector<code> window(history_.size());
+        if (!searching_ && history_.size() == params_.window) {
+            std::transform(history_.begin(), history_.end(), window.begin(),
+                           [](const recent& r) { return r.plain; });
+            if (plain_text_score(window) < params_.garbage_below) {
+                searching_ = true;
+                detected_at_ = index;
+            }
+        }
+        if (!searching_) return plain;
+        const key_tape& tape = reader_.tape();
+        double best = -1e300, second = -1e300;
+        std::ptrdiff_t best_offset = 0;
+        std::vector<code> best_plain;
+        for (std::size_t i = 0; i <= 2 * params_.max_offset; ++i) {
+            const auto magnitude = static_cast<std::ptrdiff_t>((i + 1) / 2);
+            const std::ptrdiff_t d = (i % 2 == 1) ? magnitude : -magnitude;
+            bool fits = true;
+            for (std::size_t h = 0; h < history_.size(); ++h) {
+                const auto q = static_cast<std::ptrdiff_t>(history_[h].key_position) + d;
+                if (q < 0 || static_cast<std::size_t>(q) >= tape.size()) {
+                    fits = false;
+                    break;
+                }
+                window[h] = vernam(history_[h].cipher, tape.at(static_cast<std::size_t>(q)));
+            }
+            if (!fits) continue;
+            const double s = plain_text_score(window);
+            if (s > best) {
+                second = best;
+                best = s;
+                best_offset = d;
+                best_plain = window;
+            } else if (s > second) {
+                second = s;
+            }
+        }
+        if (best < params_.text_at_least || best - second < params_.margin) return plain;
+        if (best_offset != 0) {
+            if (!reader_.step(best_offset)) return plain;
+            events.push_back(
+                resync_event{detected_at_, best_offset, index + 1, reader_.position()});
+        } else {
+            ++false_alarms;
+        }
+        for (std::size_t h = 0; h < history_.size(); ++h) {
+            history_[h].plain = best_plain[h];
+            history_[h].key_position = static_cast<std::size_t>(
+                static_cast<std::ptrdiff_t>(history_[h].key_position) + best_offset);
+        }
+        searching_ = false;
+        return plain;
+    }
+    std::size_t position() const { return reader_.position(); }
+    bool in_step() const { return !searching_; }
+
+    std::vector<resync_event> events;
+    std::size_t false_alarms = 0;
+
+  private:
+    struct recent {
+        code cipher, plain;
+        std::size_t key_position;
+    };
+    key_reader reader_;
+    resync_params params_;
+    std::vector<recent> history_;
+    std::size_t count_ = 0, detected_at_ = 0;
+    bool searching_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("the receiver's running text score decides as plain_text_score over the window") {
+    const std::vector<code> text = encode(hakto12);
+    xoshiro256ss g(2024);
+    for (int trial = 0; trial < 60; ++trial) {
+        INFO("trial " << trial);
+        resync_params params;
+        params.window =
+            std::vector<std::size_t>{24, 24, 1, 2, 5, 12}[static_cast<std::size_t>(trial) % 6];
+        params.garbage_below =
+            std::vector<double>{-0.5, 0.0, 0.9, -1.5}[static_cast<std::size_t>(trial / 6) % 4];
+        const key_tape tape = key_tape::punch(static_cast<std::uint64_t>(trial), 20'000);
+        key_reader sender(tape, 50);
+        // Text, figures and all, with a slip, a burst of random codes and single hits here and
+        // there.
+        std::vector<code> plain(text.begin(), text.end());
+        for (std::size_t i = 0; i < 400; ++i) plain.push_back(static_cast<code>(g.next() >> 59));
+        plain.insert(plain.end(), text.begin(), text.end());
+        const std::vector<code> cipher = encrypt_all(sender, plain);
+        std::vector<code> line;
+        for (std::size_t i = 0; i < cipher.size(); ++i) {
+            const std::uint64_t r = g.next() % 1000;
+            if (r < 3) continue;                                           // a lost character
+            if (r < 5) line.push_back(static_cast<code>(g.next() >> 59));  // a spurious one
+            line.push_back(r < 15 ? static_cast<code>(cipher[i] ^ (1U << (g.next() % 5)))
+                                  : cipher[i]);
+        }
+        resync_receiver rx{key_reader(tape, 50), params};
+        reference_receiver ref{key_reader(tape, 50), params};
+        std::vector<code> printed;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            const auto got = rx.receive(line[i]);
+            REQUIRE(got.has_value());
+            REQUIRE(got.value() == ref.receive(line[i]));
+            REQUIRE(rx.reader().position() == ref.position());
+            REQUIRE(rx.in_step() == ref.in_step());
+            printed.push_back(got.value());
+        }
+        CHECK(rx.events() == ref.events);
+        CHECK(rx.false_alarms() == ref.false_alarms);
+        // The same stream handed over in runs of any length.
+        resync_receiver runs{key_reader(tape, 50), params};
+        std::vector<code> out(line.size());
+        for (std::size_t i = 0; i < line.size();) {
+            const std::size_t n = std::min<std::size_t>(line.size() - i, 1 + g.next() % 200);
+            REQUIRE(runs.receive(std::span<const code>(line.data() + i, n),
+                                 std::span<code>(out.data() + i, n)) == n);
+            i += n;
+        }
+        CHECK(out == printed);
+        CHECK(runs.events() == rx.events());
+        CHECK(runs.false_alarms() == rx.false_alarms());
+        CHECK(runs.reader().position() == rx.reader().position());
+    }
+    // A run stops where the tape runs out, as receive() refuses there.
+    const key_tape short_tape = key_tape::punch(8, 100);
+    resync_receiver one{key_reader(short_tape, 0)}, many{key_reader(short_tape, 0)};
+    const std::vector<code> cipher(150, 0x04);
+    std::vector<code> out(150, 0xFF);
+    CHECK(many.receive(cipher, out) == 100);
+    for (std::size_t i = 0; i < 150; ++i) {
+        const auto got = one.receive(cipher[i]);
+        REQUIRE(got.has_value() == (i < 100));
+        if (got) REQUIRE(got.value() == out[i]);
+    }
+    CHECK(out[100] == 0xFF);
+    CHECK(many.received() == one.received());
+}
+
+TEST_CASE("a punched tape read anywhere, in any order, gives the seed's stream") {
+    constexpr std::size_t length = 40'000;  // several blocks
+    xoshiro256ss rng(99);
+    std::vector<code> stream;
+    while (stream.size() < length) {
+        std::uint64_t bits = rng.next();
+        for (int i = 0; i < 12 && stream.size() < length; ++i, bits <<= 5)
+            stream.push_back(static_cast<code>(bits >> 59));
+    }
+    const key_tape tape = key_tape::punch(99, length);
+    CHECK(tape.size() == length);
+    xoshiro256ss pick(5);
+    for (int k = 0; k < 20'000; ++k) {
+        const auto p = static_cast<std::size_t>(pick.next() % length);
+        REQUIRE(tape.at(p) == stream[p]);
+    }
+    for (std::size_t p = length; p-- > 0;) REQUIRE(tape.at(p) == stream[p]);  // backwards
+    std::vector<code> chunk(9'000);
+    tape.read(length - chunk.size(), chunk);
+    CHECK(std::equal(chunk.begin(), chunk.end(),
+                     stream.end() - static_cast<std::ptrdiff_t>(chunk.size())));
+    tape.read(1, std::span<code>(chunk.data(), 7000));
+    CHECK(std::equal(chunk.begin(), chunk.begin() + 7000, stream.begin() + 1));
+    CHECK(std::equal(tape.codes().begin(), tape.codes().end(), stream.begin(), stream.end()));
+    CHECK(tape.at(12'345) == stream[12'345]);  // and after the whole tape was made
+}

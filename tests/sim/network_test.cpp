@@ -1,7 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
+#include <string_view>
+
 #include "protocol/cable_parser.hpp"
 #include "protocol/cable_tape.hpp"
+#include "protocol/garble.hpp"
+#include "protocol/teletype_code.hpp"
 #include "sim/network.hpp"
 #include "support/files.hpp"
 
@@ -171,4 +177,122 @@ TEST_CASE("traffic generators file synthetic page copy, deterministically") {
     auto text = synthetic_page_copy(rng, 500);
     CHECK(text.size() == 500);
     CHECK(text[0] == hakto::protocol::codes::ltrs);
+}
+
+namespace {
+
+// synthetic_page_copy as first written (r % row total, std::upper_bound): the faster one must
+// make the same text from the same generator.
+std::vector<code> reference_page_copy(xoshiro256ss& rng, std::size_t length) {
+    std::array<std::array<std::uint32_t, 26>, 26> cumulative{};
+    std::array<code, 26> letters{};
+    for (int a = 0; a < 26; ++a) {
+        std::uint32_t total = 0;
+        for (int b = 0; b < 26; ++b) {
+            total += static_cast<std::uint32_t>(
+                hakto::protocol::letter_pair_count(static_cast<char>('A' + a), static_cast<char>('A' + b)));
+            cumulative[static_cast<std::size_t>(a)][static_cast<std::size_t>(b)] = total;
+        }
+        letters[static_cast<std::size_t>(a)] = hakto::protocol::code_for(static_cast<char32_t>('A' + a))->value;
+    }
+    auto next = [&](std::size_t previous, std::uint64_t r) {
+        const auto& row = cumulative[previous];
+        auto pick = static_cast<std::uint32_t>(r % row[25]);
+        return static_cast<std::size_t>(std::upper_bound(row.begin(), row.end(), pick) - row.begin());
+    };
+    static constexpr std::string_view initials = "TTTTTAAAAOOOSSSIIWWCCBBPPHHFFMMDDRRLLEENNGUVYKJQ";
+    std::vector<code> out;
+    if (length == 0) return out;
+    out.push_back(hakto::protocol::codes::ltrs);
+    std::size_t column = 0;
+    while (out.size() < length) {
+        std::size_t word = 2 + rng.next() % 8;
+        if (column + word + 1 > 69) {
+            for (code c : {hakto::protocol::codes::cr, hakto::protocol::codes::cr, hakto::protocol::codes::lf})
+                if (out.size() < length) out.push_back(c);
+            column = 0;
+            continue;
+        }
+        if (column > 0 && out.size() < length) {
+            out.push_back(hakto::protocol::codes::space);
+            ++column;
+        }
+        std::size_t letter = static_cast<std::size_t>(initials[rng.next() % initials.size()] - 'A');
+        for (std::size_t i = 0; i < word && out.size() < length; ++i, ++column) {
+            out.push_back(letters[letter]);
+            letter = next(letter, rng.next());
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("synthetic page copy is the same text as the reference generator makes") {
+    for (std::uint64_t seed = 0; seed < 200; ++seed) {
+        xoshiro256ss a(seed), b(seed);
+        for (std::size_t length : {0, 1, 2, 50, 69, 70, 71, 300, 2000}) {
+            REQUIRE(synthetic_page_copy(a, length) == reference_page_copy(b, length));
+        }
+        REQUIRE(a.next() == b.next());  // and the same draws taken
+    }
+}
+
+TEST_CASE("a bulk run keeps totals only, and they are those of the kept deliveries") {
+    struct outcome {
+        std::vector<delivered_cable> deliveries;
+        delivery_totals totals;
+        transmission_counters line;
+    };
+    auto run = [](bool bulk) {
+        auto sc = three_stations(1e-3);
+        traffic_spec g;
+        g.origin = "AAA";
+        g.addressees = {"BBB"};
+        g.cables_per_hour = 30;
+        g.count = 25;
+        g.seed = 4;
+        g.start = sc.start;
+        sc.traffic.push_back(g);
+        engine e{sc.start};
+        network_options o;
+        if (bulk) {
+            o.keep_codes = false;
+            o.keep_deliveries = false;
+            o.circuit_logs = false;
+            o.relaying.keep_records = false;
+        }
+        auto net = network::build(sc, e, o);
+        REQUIRE(net);
+        net.value()->start_traffic();
+        e.run();
+        CHECK(net.value()->delivered_count() == 25);
+        CHECK(net.value()->direction("ar", "AAA")->log().empty() == bulk);
+        return outcome{net.value()->deliveries(), net.value()->totals(), net.value()->line_totals()};
+    };
+    const outcome kept = run(false);
+    const outcome bulk = run(true);
+    CHECK(bulk.deliveries.empty());
+    REQUIRE(kept.deliveries.size() == 25);
+    std::uint64_t checksum = 0xcbf29ce484222325ULL, garbled = 0, characters = 0, garbled_cables = 0;
+    std::array<std::uint64_t, hakto::protocol::precedence_levels> by{};
+    for (const auto& d : kept.deliveries) {
+        for (const code x : d.received) checksum = (checksum ^ x) * 0x100000001b3ULL;
+        garbled += d.garbled;
+        garbled_cables += d.garbled != 0;
+        characters += d.received.size();
+        ++by[static_cast<std::size_t>(d.prec)];
+    }
+    CHECK(garbled > 0);
+    for (const delivery_totals* t : {&kept.totals, &bulk.totals}) {
+        CHECK(t->cables == 25);
+        CHECK(t->checksum == checksum);
+        CHECK(t->garbled == garbled);
+        CHECK(t->garbled_cables == garbled_cables);
+        CHECK(t->characters == characters);
+        for (std::size_t p = 0; p < by.size(); ++p) CHECK(t->by_precedence[p].delivered == by[p]);
+    }
+    CHECK(bulk.totals.counters == kept.totals.counters);
+    CHECK(bulk.line == kept.line);
+    CHECK(bulk.totals.by_precedence[0].elapsed_seconds == kept.totals.by_precedence[0].elapsed_seconds);
 }
