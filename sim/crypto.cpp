@@ -631,7 +631,12 @@ inline void resync_receiver::remember(const recent& r) {
     if (!scored_) {
         return;
     }
-    const code c = static_cast<code>(r.plain & mask);
+    const std::int64_t term = next_term(static_cast<code>(r.plain & mask));
+    terms_[slot] = term;
+    score_sum_ += term;
+}
+
+std::int64_t resync_receiver::next_term(code c) noexcept {
     std::int64_t term;
     if (tail_figures_) {
         term = figure_terms_[c];
@@ -645,8 +650,7 @@ inline void resync_receiver::remember(const recent& r) {
     } else if (c == ltrs || c == space) {
         tail_figures_ = false;
     }
-    terms_[slot] = term;
-    score_sum_ += term;
+    return term;
 }
 
 // Scores the whole window again from its first character.
@@ -659,20 +663,7 @@ void resync_receiver::rescore() {
         if (i >= filled_) {
             i -= filled_;
         }
-        const code c = static_cast<code>(history_[i].plain & mask);
-        std::int64_t term;
-        if (tail_figures_) {
-            term = figure_terms_[c];
-            tail_previous_ = figs;
-        } else {
-            term = letter_terms_[tail_previous_][c];
-            tail_previous_ = c;
-        }
-        if (c == figs) {
-            tail_figures_ = true;
-        } else if (c == ltrs || c == space) {
-            tail_figures_ = false;
-        }
+        const std::int64_t term = next_term(static_cast<code>(history_[i].plain & mask));
         terms_[i] = term;
         score_sum_ += term;
     }

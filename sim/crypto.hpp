@@ -298,6 +298,8 @@ class resync_receiver {
     void search(std::size_t index);
     std::size_t receive_in_step(const code* cipher, code* plain, std::size_t n);
     void rescore();
+    /// The score term of the next character of the window, moving the shift state on.
+    std::int64_t next_term(code c) noexcept;
     [[nodiscard]] bool window_is_garbage();
 
     key_reader reader_;
