@@ -439,15 +439,11 @@ struct cable_reader {
         // "O 211615Z", "P 201713Z JUN 772", "191810Z JUN 72", "OO 211615Z", "O P 180800Z MAR 08".
         std::size_t i = 0;
         std::optional<precedence> prec;
-        std::size_t prec_col = 0;
         while (i < t.size() && i < 4 && std::isalpha(static_cast<unsigned char>(t[i]))) {
             auto p = precedence_from_letter(t[i]);
             if (!p || (i + 1 < t.size() && std::isalpha(static_cast<unsigned char>(t[i + 1])) && t[i + 1] != t[i]))
                 return false;
-            if (!prec) {
-                prec = p;
-                prec_col = i;
-            }
+            if (!prec) prec = p;
             ++i;
             if (i < t.size() && std::isalpha(static_cast<unsigned char>(t[i]))) continue;  // "OO"
             while (i < t.size() && t[i] == ' ') ++i;
@@ -466,7 +462,6 @@ struct cable_reader {
         }
         c.prec = prec;
         dtg_where = at(l, lead + i);
-        (void)prec_col;
         if (reading.value) {
             c.date_time_group = reading.value;
             for (const auto& n : reading.notes)
