@@ -636,21 +636,32 @@ inline void resync_receiver::remember(const recent& r) {
     score_sum_ += term;
 }
 
-std::int64_t resync_receiver::next_term(code c) noexcept {
+namespace {
+
+/// The score term of code `c` after `previous` in the shift `in_figures`; moves both on
+/// (FIGS enters figures; LTRS and SPACE return to letters).
+inline std::int64_t score_term(const std::int64_t (*letter)[32], const std::int64_t* figure, code& previous,
+                               bool& in_figures, code c) noexcept {
     std::int64_t term;
-    if (tail_figures_) {
-        term = figure_terms_[c];
-        tail_previous_ = figs;
+    if (in_figures) {
+        term = figure[c];
+        previous = figs;
     } else {
-        term = letter_terms_[tail_previous_][c];
-        tail_previous_ = c;
+        term = letter[previous][c];
+        previous = c;
     }
     if (c == figs) {
-        tail_figures_ = true;
+        in_figures = true;
     } else if (c == ltrs || c == space) {
-        tail_figures_ = false;
+        in_figures = false;
     }
     return term;
+}
+
+}  // namespace
+
+std::int64_t resync_receiver::next_term(code c) noexcept {
+    return score_term(letter_terms_, figure_terms_, tail_previous_, tail_figures_, c);
 }
 
 // Scores the whole window again from its first character.
@@ -788,19 +799,7 @@ std::size_t resync_receiver::receive_in_step(const code* cipher, code* plain, st
         sum += first - terms[head];
         terms[head] = first;
         // The new character.
-        std::int64_t term;
-        if (in_figures) {
-            term = figure[p];
-            previous = figs;
-        } else {
-            term = letter[previous][p];
-            previous = p;
-        }
-        if (p == figs) {
-            in_figures = true;
-        } else if (p == ltrs || p == space) {
-            in_figures = false;
-        }
+        const std::int64_t term = score_term(letter, figure, previous, in_figures, p);
         terms[slot] = term;
         sum += term;
         const std::size_t index = count++;
