@@ -9,6 +9,7 @@
 #include "protocol/cable_parser.hpp"
 #include "sim/network.hpp"
 #include "terminals/cli_support.hpp"
+#include "terminals/replay.hpp"
 
 namespace hakto::terminals {
 namespace {
@@ -42,8 +43,7 @@ expected<std::vector<protocol::code>, std::string> cable_codes(const cable_spec&
         xoshiro256ss rng(seed);
         return synthetic_page_copy(rng, *c.length_chars);
     }
-    auto marked = fmt::format("{}\n(TEXT NOT SUPPLIED: FRUS 1969-1976 VOL E-13 DOC {})\n", c.id,
-                              c.frus_document.value_or("?").substr(1));
+    auto marked = c.header.value_or(c.id + "\n") + "\n" + marked_body(c) + "\n";
     auto codes = protocol::encode(marked, protocol::encode_options{protocol::code_set::us_tty, false, false});
     return codes.value().codes;
 }

@@ -31,20 +31,19 @@ std::string local_time(sim::sim_time t, int offset) {
 
 namespace {
 
-/// The marked line that stands for a text hakto does not have: never invented text.
-std::string marked_body(const sim::cable_spec& c) {
-    auto doc = c.frus_document.value_or("");
-    return fmt::format(
-        "(TEXT NOT SUPPLIED. THE CABLE IS FRUS 1969-1976 VOL E-13 DOC {}: GIVE ITS TEI FILE WITH --FRUS)",
-        doc.size() > 1 ? doc.substr(1) : std::string{"?"});
-}
-
 std::string series_of(const sim::cable_spec& c) {
     auto tag = protocol::find_series_tag(c.id);
     return tag ? tag->name : std::string{};
 }
 
 }  // namespace
+
+std::string marked_body(const sim::cable_spec& c) {
+    auto doc = c.frus_document.value_or("");
+    return fmt::format(
+        "(TEXT NOT SUPPLIED. THE CABLE IS FRUS 1969-1976 VOL E-13 DOC {}: GIVE ITS TEI FILE WITH --FRUS)",
+        doc.size() > 1 ? doc.substr(1) : std::string{"?"});
+}
 
 class replay::observer final : public sim::network_observer {
 public:

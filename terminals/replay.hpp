@@ -126,6 +126,9 @@ private:
     int reports_received_ = 0;
 };
 
+/// The one marked line that stands for a cable text hakto does not have (never invented text).
+std::string marked_body(const sim::cable_spec& c);
+
 /// "1972-06-21 16:15:00Z"
 std::string zulu(sim::sim_time t);
 /// "1972-06-21 12:15 (UTC-4)" local time of a station.
