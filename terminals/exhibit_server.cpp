@@ -109,7 +109,7 @@ expected<sim::pacing, std::string> parse_exhibit_speed(const std::string& s) {
 class exhibit_server::impl final : public replay_sink, public std::enable_shared_from_this<exhibit_server::impl> {
 public:
     impl(asio::io_context& io, exhibit_options o)
-        : io_(io), options_(std::move(o)), acceptor_(io), timer_(io), attract_timer_(io), idle_timer_(io),
+        : io_(io), options_(std::move(o)), acceptor_(io), timer_(io), attract_timer_(io), idle_timer_(io), frame_timer_(io),
           speed_(options_.speed), default_speed_(options_.speed), noise_(options_.replay.noise) {}
 
     expected<void, exhibit_error> listen() {
@@ -154,6 +154,7 @@ public:
         timer_.cancel();
         attract_timer_.cancel();
         idle_timer_.cancel();
+        frame_timer_.cancel();
         close_all_viewers();
     }
 
@@ -208,6 +209,8 @@ public:
     }
 
     std::string snapshot() const;
+    /// Sends the events gathered so far as one frame (a new viewer's snapshot must follow them).
+    void flush_frame();
 
     // replay_sink
     void event(const replay_event& e) override;
@@ -236,6 +239,8 @@ private:
     void do_accept();
     std::size_t backlog() const;
     void broadcast(std::string msg);
+    void send_to_viewers(std::string text, std::chrono::steady_clock::time_point made);
+    void queue_event(std::string event_json);
     void close_all_viewers();
 
     void start_run(replay_options o, std::string kind) {
@@ -416,7 +421,12 @@ private:
     asio::io_context& io_;
     exhibit_options options_;
     tcp::acceptor acceptor_;
-    asio::steady_timer timer_, attract_timer_, idle_timer_;
+    asio::steady_timer timer_, attract_timer_, idle_timer_, frame_timer_;
+    // The frame being gathered: events as JSON, comma-separated.
+    std::string frame_events_;
+    std::chrono::steady_clock::time_point frame_since_{};
+    bool frame_armed_ = false;
+    std::uint64_t frame_seq_ = 0;
     std::uint16_t port_ = 0;
     std::optional<sim::scenario> base_scenario_;
     std::unique_ptr<run_state> run_;
@@ -496,6 +506,7 @@ private:
         if (ec) return;
         auto s = server_.lock();
         if (!s) return;
+        s->flush_frame();  // the snapshot includes every event so far: none may follow it again
         s->add_viewer(this, weak_from_this());
         send(std::make_shared<const std::string>(s->snapshot()));
         do_read();
@@ -650,8 +661,45 @@ void exhibit_server::impl::close_all_viewers() {
 }
 
 void exhibit_server::impl::broadcast(std::string text) {
+    flush_frame();  // whatever happened before this message goes out before it
+    send_to_viewers(std::move(text), std::chrono::steady_clock::now());
+}
+
+void exhibit_server::impl::queue_event(std::string event_json) {
+    if (frame_events_.empty()) frame_since_ = std::chrono::steady_clock::now();
+    else frame_events_ += ',';
+    frame_events_ += event_json;
+    if (options_.frame_interval.count() <= 0 || frame_events_.size() >= options_.max_frame_bytes) {
+        flush_frame();
+        return;
+    }
+    if (frame_armed_) return;
+    frame_armed_ = true;
+    frame_timer_.expires_at(frame_since_ + options_.frame_interval);
+    frame_timer_.async_wait([w = weak_from_this(), frame = frame_seq_](boost::system::error_code ec) {
+        auto s = w.lock();
+        // A frame already flushed (by a message that had to follow it) is not flushed again.
+        if (ec || !s || s->frame_seq_ != frame) return;
+        s->frame_armed_ = false;
+        s->flush_frame();
+    });
+}
+
+void exhibit_server::impl::flush_frame() {
+    if (frame_events_.empty()) return;
+    frame_armed_ = false;
+    std::string msg;
+    msg.reserve(frame_events_.size() + 48);
+    msg += fmt::format(R"({{"type":"frame","seq":{},"events":[)", ++frame_seq_);
+    msg += frame_events_;
+    msg += "]}";
+    frame_events_.clear();
+    send_to_viewers(std::move(msg), frame_since_);
+}
+
+void exhibit_server::impl::send_to_viewers(std::string text, std::chrono::steady_clock::time_point made) {
     ++broadcasts_;
-    if (on_broadcast_) on_broadcast_(std::chrono::steady_clock::now(), text);
+    if (on_broadcast_) on_broadcast_(made, text);
     auto msg = std::make_shared<const std::string>(std::move(text));
     std::vector<std::shared_ptr<viewer>> all;
     all.reserve(viewers_.size());
@@ -740,7 +788,7 @@ void exhibit_server::impl::event(const replay_event& e) {
         history_.push_back(j);
         while (history_.size() > 400) history_.pop_front();
     }
-    broadcast(dump(j));
+    queue_event(dump(j));
 }
 
 std::string exhibit_server::impl::snapshot() const {

@@ -3,8 +3,11 @@
 // serves the kiosk page and broadcasts a replay, paced by an Asio timer, to every viewer.
 //
 //  * The replay runs in an attract loop: when it ends, a pause, then it starts again.
-//  * Each replay event goes to every viewer as one JSON text message; a new viewer first gets
-//    a snapshot (stations, circuits, cable texts, the page printed so far, clocks, stage).
+//  * Replay events are gathered into frames, one every frame_interval at most, and each frame
+//    goes to every viewer as one JSON text message {"type":"frame","seq":N,"events":[…]},
+//    serialized once and shared by every viewer's queue. A new viewer first gets a snapshot
+//    (stations, circuits, cable texts, the page printed so far, clocks, stage); pending events
+//    are flushed before it, so the snapshot and the frames that follow never overlap.
 //  * Visitors send controls as JSON messages: {"type":"pause"|"resume"|"start"|"step"},
 //    {"type":"speed","value":"20x"}, {"type":"noise","on":true}, {"type":"reply","text":"…"}.
 //  * Bounds: viewers, per-viewer send queue (a slow viewer is disconnected), message size,
@@ -40,6 +43,12 @@ struct exhibit_options {
     std::chrono::milliseconds attract_pause{4000};  ///< between the end of a replay and the next
     /// Events run per timer callback at most (keeps the server responsive at --speed max).
     std::size_t batch = 256;
+    /// Longest time an event waits to go out with others in one frame (0: a frame an event).
+    /// 20 ms is a frame per display refresh at 50 Hz: the paper still prints smoothly, and a
+    /// thousand viewers cost a thousand writes a frame instead of a thousand an event.
+    std::chrono::milliseconds frame_interval{20};
+    /// A frame goes out at once when its events reach this many bytes.
+    std::size_t max_frame_bytes = 64 * 1024;
 };
 
 struct exhibit_error {
@@ -72,8 +81,9 @@ public:
     std::uint16_t port() const;
     exhibit_stats stats() const;
 
-    /// Called with each broadcast message and its send time (steady clock) just before it is
-    /// queued, on the io_context's thread; for the fan-out benchmark.
+    /// Called with each broadcast message just before it is queued, on the io_context's thread,
+    /// for the fan-out benchmark. The time is when the message's content came to be: for a frame,
+    /// when its first (oldest) event happened; for anything else, now (steady clock).
     using broadcast_hook = std::function<void(std::chrono::steady_clock::time_point, std::string_view)>;
     void on_broadcast(broadcast_hook f);
 

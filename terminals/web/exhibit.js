@@ -394,6 +394,7 @@
       let msg;
       try { msg = JSON.parse(m.data); } catch (_) { return; }
       if (msg.type === 'snapshot') onSnapshot(msg);
+      else if (msg.type === 'frame') { for (const e of msg.events || []) onEvent(e, true); }
       else if (msg.type === 'event') onEvent(msg, true);
       else if (msg.type === 'state') applyState(msg);
       else if (msg.type === 'end') log('— end of the replay; it starts again in a moment —');

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <algorithm>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -83,10 +85,28 @@ struct ws_client {
         ws.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
         ws.handshake("127.0.0.1", "/ws");
     }
+    std::deque<nlohmann::json> pending;  // the events of a frame not yet handed out
+    std::uint64_t frames = 0, last_seq = 0;
+    bool seq_in_order = true;
+
+    /// The next message; a frame's events are handed out one by one, in order.
     nlohmann::json read() {
+        if (!pending.empty()) {
+            auto j = std::move(pending.front());
+            pending.pop_front();
+            return j;
+        }
         buffer.consume(buffer.size());
         ws.read(buffer);
-        return nlohmann::json::parse(beast::buffers_to_string(buffer.data()));
+        auto j = nlohmann::json::parse(beast::buffers_to_string(buffer.data()));
+        if (j["type"] != "frame") return j;
+        ++frames;
+        auto seq = j["seq"].get<std::uint64_t>();
+        if (last_seq && seq != last_seq + 1) seq_in_order = false;
+        last_seq = seq;
+        for (auto& e : j["events"]) pending.push_back(std::move(e));
+        if (pending.empty()) return nlohmann::json{{"type", "frame-empty"}};
+        return read();
     }
     /// Reads until `pred` holds (at most `limit` messages).
     std::optional<nlohmann::json> read_until(const std::function<bool(const nlohmann::json&)>& pred, int limit = 500000) {
@@ -219,4 +239,59 @@ TEST_CASE("exhibit: step while paused, a visitor's reply as a TOHAK, noise, idle
         return j["type"] == "snapshot" && j["state"]["mode"] == "attract" && j["state"]["noise"] == false;
     });
     REQUIRE(attract);
+}
+
+TEST_CASE("exhibit: events go out in frames, and a viewer joining mid-run prints the same page", "[exhibit]") {
+    auto o = fast_options();
+    // Paced, so that the second viewer joins while the page is still printing (at 500× the
+    // White House printer takes some 0.4 s over HAKTO 12).
+    o.speed = hakto::sim::pacing::scaled(500);
+    o.frame_interval = std::chrono::milliseconds{20};
+    running_server s{o};
+    auto page_of = [](const nlohmann::json& snap) {
+        for (const auto& c : snap["cables"])
+            if (c["id"] == "HAKTO 12" && c.contains("printed")) return c["printed"].get<std::string>();
+        return std::string{};
+    };
+    // Reads to the end of HAKTO 12's printing, adding each printed glyph to `page`.
+    auto print_to_end = [](ws_client& c, std::string& page, std::size_t& largest_frame) {
+        for (int i = 0; i < 500000; ++i) {
+            auto j = c.read();
+            largest_frame = std::max(largest_frame, c.pending.size() + 1);
+            if (j["type"] != "event") continue;
+            if (j["kind"] == "printed" && j["glyph"] != "\a") page += j["glyph"].get<std::string>();
+            if (j.value("stage", "") == "received") return true;
+        }
+        return false;
+    };
+    ws_client a{s.port()};
+    auto snap_a = a.read();
+    REQUIRE(snap_a["type"] == "snapshot");
+    std::string page_a = page_of(snap_a);
+    std::size_t printed_a = 0;
+    while (printed_a < 300) {
+        auto j = a.read();
+        if (j["type"] == "event" && j["kind"] == "printed") {
+            if (j["glyph"] != "\a") page_a += j["glyph"].get<std::string>();
+            ++printed_a;
+        }
+    }
+    ws_client b{s.port()};
+    auto snap_b = b.read();
+    REQUIRE(snap_b["type"] == "snapshot");
+    std::string page_b = page_of(snap_b);
+    CHECK(!page_b.empty());  // it joined mid-cable
+    std::size_t largest_a = 0, largest_b = 0;
+    REQUIRE(print_to_end(a, page_a, largest_a));
+    REQUIRE(print_to_end(b, page_b, largest_b));
+    auto diff = std::mismatch(page_a.begin(), page_a.end(), page_b.begin(), page_b.end());
+    INFO("first difference at " << (diff.first - page_a.begin()) << " of " << page_a.size() << " / " << page_b.size()
+                                << ": a=" << page_a.substr(diff.first - page_a.begin(), 40)
+                                << " b=" << page_b.substr(diff.second - page_b.begin(), 40));
+    CHECK(page_a == page_b);
+    CHECK(page_a.find("WARM REGARDS") != std::string::npos);
+    CHECK(a.frames > 0);
+    CHECK(largest_a > 1);  // frames carry several events
+    CHECK(a.seq_in_order);
+    CHECK(b.seq_in_order);
 }
