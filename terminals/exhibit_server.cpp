@@ -270,6 +270,7 @@ private:
         rs->r = std::move(r.value());
         rs->r->add_sink(this);
         rs->kind = std::move(kind);
+        run_finished_ = false;
         crypto_ = o.crypto;
         decode_options_ = protocol::decode_options{o.code, o.usos};
         for (const auto& c : rs->r->cables()) {
@@ -318,6 +319,7 @@ private:
     }
 
     void finish_run() {
+        run_finished_ = true;
         broadcast(dump(json{{"type", "end"}, {"run", runs_.load()}}));
         schedule_attract();
     }
@@ -416,7 +418,8 @@ private:
         broadcast(dump(j));
     }
 
-    std::optional<std::string> reply(std::string text);
+    std::optional<std::string> reply(std::string text, protocol::precedence prec);
+    json cable_json(const replay_cable& c) const;
 
     asio::io_context& io_;
     exhibit_options options_;
@@ -440,6 +443,7 @@ private:
     bool paused_ = false;
     bool stopping_ = false;
     bool ticking_ = false;
+    bool run_finished_ = false;  // the run's events are all done; the attract loop is waiting
     std::uint64_t chain_ = 0;
     bool visitor_mode_ = false;
     std::chrono::steady_clock::time_point last_control_{};
@@ -810,19 +814,7 @@ std::string exhibit_server::impl::snapshot() const {
     for (const auto& c : scn.circuits) circuits.push_back({{"id", c.id}, {"a", c.a}, {"b", c.b}, {"description", c.description}});
     j["circuits"] = circuits;
     json cables = json::array();
-    for (const auto& c : run_->r->cables()) {
-        json cj{{"id", c.spec.id},
-                {"precedence", std::string(1, protocol::precedence_letter(c.spec.prec))},
-                {"filed_ms", epoch_ms(c.spec.filed)},
-                {"origin", c.spec.origin},
-                {"addressees", c.spec.addressees}};
-        if (auto it = progress_.find(c.spec.id); it != progress_.end() && it->second.started) {
-            cj["page_copy"] = c.page_copy;
-            cj["printed"] = it->second.printed;
-            cj["punched"] = it->second.punched;
-        }
-        cables.push_back(std::move(cj));
-    }
+    for (const auto& c : run_->r->cables()) cables.push_back(cable_json(c));
     j["cables"] = cables;
     json history = json::array();
     for (const auto& h : history_) history.push_back(h);
@@ -831,6 +823,20 @@ std::string exhibit_server::impl::snapshot() const {
     for (const auto& t : recent_tape_) tape.push_back(t);
     j["tape"] = std::move(tape);
     return dump(j);
+}
+
+json exhibit_server::impl::cable_json(const replay_cable& c) const {
+    json cj{{"id", c.spec.id},
+            {"precedence", std::string(1, protocol::precedence_letter(c.spec.prec))},
+            {"filed_ms", epoch_ms(c.spec.filed)},
+            {"origin", c.spec.origin},
+            {"addressees", c.spec.addressees}};
+    if (auto it = progress_.find(c.spec.id); it != progress_.end() && it->second.started) {
+        cj["page_copy"] = c.page_copy;
+        cj["printed"] = it->second.printed;
+        cj["punched"] = it->second.punched;
+    }
+    return cj;
 }
 
 std::optional<std::string> exhibit_server::impl::control(std::string_view text) {
@@ -881,7 +887,14 @@ std::optional<std::string> exhibit_server::impl::control(std::string_view text) 
             }
         } else if (type == "reply") {
             if (!j.contains("text") || !j["text"].is_string()) return "reply needs a \"text\"";
-            return reply(j["text"].get<std::string>());
+            auto prec = protocol::precedence::immediate;
+            if (j.contains("precedence")) {
+                auto letter = j["precedence"].is_string() ? j["precedence"].get<std::string>() : std::string{};
+                auto p = letter.size() == 1 ? protocol::precedence_from_letter(letter[0]) : std::nullopt;
+                if (!p) return "precedence is one letter: Z, O, P or R";
+                prec = *p;
+            }
+            return reply(j["text"].get<std::string>(), prec);
         } else {
             return fmt::format("unknown control '{}'", type.substr(0, 32));
         }
@@ -891,7 +904,7 @@ std::optional<std::string> exhibit_server::impl::control(std::string_view text) 
     }
 }
 
-std::optional<std::string> exhibit_server::impl::reply(std::string text) {
+std::optional<std::string> exhibit_server::impl::reply(std::string text, protocol::precedence prec) {
     // What the White House keyboard can send: letters, figures, common signs; upper case.
     std::string clean;
     for (char c : text) {
@@ -905,40 +918,46 @@ std::optional<std::string> exhibit_server::impl::reply(std::string text) {
     while (!clean.empty() && clean.front() == ' ') clean.erase(clean.begin());
     if (clean.empty()) return "the reply is empty";
     if (clean.size() > 400) clean.resize(400);
-    if (!base_scenario_) return "replies need the built-in network";
-    const auto& base = *base_scenario_;
-    if (!base.find_station("WTE") || !base.find_station("WTE10")) return "this scenario has no WTE and WTE10";
+    if (!run_) return "the exhibit is between replays: try again in a moment";
+    const auto& running = run_->r->scenario();
+    if (!running.find_station("WTE") || !running.find_station("WTE10")) return "this scenario has no WTE and WTE10";
+    // The next TOHAK of the series, counting the scenario's and the replies already sent.
     int number = 1;
-    for (const auto& c : base.cables)
+    for (const auto& c : running.cables)
         if (auto t = protocol::find_series_tag(c.id); t && t->name == "TOHAK" && t->number) number = std::max(number, *t->number + 1);
-    auto at = run_ ? run_->engine->now() : base.start;
+    const auto at = run_->engine->now();
     protocol::cable c;
     c.routing = protocol::read_routing_line("WTE10 DE WTE");
-    c.prec = protocol::precedence::immediate;
+    c.prec = prec;
     c.date_time_group = protocol::make_dtg(std::chrono::time_point_cast<std::chrono::seconds>(sim::to_sys_time(at)), 'Z');
     c.to = "HENRY A KISSINGER";
     c.from = "GENERAL HAIG";
     c.series = protocol::series_tag{"TOHAK", number, std::nullopt};
     c.paragraphs.push_back(protocol::paragraph{1, clean, {}});
-    auto page = protocol::format_cable(c);
-    auto scn = base;
-    scn.cables.clear();
     sim::cable_spec spec;
     spec.id = protocol::format_series_tag(*c.series);
     spec.origin = "WTE";
     spec.addressees = {"WTE10"};
-    spec.prec = protocol::precedence::immediate;
+    spec.prec = prec;
     spec.filed = at;
-    spec.text = page;
-    scn.cables.push_back(spec);
-    scn.start = at - std::chrono::minutes{1};
-    auto o = options_.replay;
-    o.cables.clear();
-    o.noise = noise_;
-    o.scenario_object = std::move(scn);
+    spec.text = protocol::format_cable(c);
+    // Into the running network: it goes out over the same circuits and relay queues as the
+    // traffic already on them, and its precedence decides its turn.
+    auto index = run_->r->file_cable(spec);
+    if (!index) return index.error().message;
+    const auto& rc = run_->r->cables()[index.value()];
+    progress_.emplace(rc.spec.id, cable_progress{{}, 0, false, protocol::teletype_decoder{decode_options_}});
+    broadcast(dump(json{{"type", "cable"}, {"cable", cable_json(rc)}}));
     paused_ = false;
     paused_flag_ = false;
-    start_run(std::move(o), "reply");
+    if (run_finished_) {
+        // The replay had ended and was waiting for the attract loop: it goes on instead.
+        attract_timer_.cancel();
+        run_finished_ = false;
+    }
+    broadcast_state();
+    run_->pacer->anchor();
+    schedule_tick();
     return std::nullopt;
 }
 

@@ -208,102 +208,128 @@ expected<std::unique_ptr<replay>, replay_error> replay::prepare(const replay_opt
     r->observer_ = std::make_unique<observer>(*r);
     r->network_->set_observer(r->observer_.get());
 
-    protocol::format_options fo;
-    fo.as_received = true;  // the headers as they were printed
-    protocol::encode_options eo{options.code, options.usos, false};
     for (const auto& spec : chosen) {
-        replay_cable rc;
-        rc.spec = spec;
         std::optional<std::string> text;
+        std::string source;
         if (spec.text) {
             text = spec.text;
-            rc.source_description = "the scenario";
+            source = "the scenario";
         } else if (spec.frus_document) {
             auto bundled = bundled_document(*spec.frus_document);
             auto found = std::find_if(supplied.begin(), supplied.end(),
                                       [&](const frus_document& d) { return d.id == *spec.frus_document; });
             if (!bundled.empty()) {
                 text = std::string{bundled};
-                rc.source_description = fmt::format("bundled (FRUS E-13 doc {})", spec.frus_document->substr(1));
+                source = fmt::format("bundled (FRUS E-13 doc {})", spec.frus_document->substr(1));
             } else if (found != supplied.end()) {
                 text = found->published_text;
-                rc.source_description = fmt::format("{} doc {}", found->file, found->id);
+                source = fmt::format("{} doc {}", found->file, found->id);
             }
         }
-        if (text) {
-            rc.source = protocol::parse_document(*text);
-            rc.text_supplied = true;
-            if (rc.source.covering_memo) rc.historical_memo = rc.source.covering_memo;
-        } else {
-            auto stand_in = spec.header.value_or(spec.id + "\n") + "\n" + marked_body(spec) + "\n";
-            rc.source = protocol::parse_document(stand_in);
-            rc.source_description = "not supplied: header only, with a marked line";
+        if (!text)
             warnings.push_back(fmt::format("{}: text not supplied (FRUS E-13 doc {}); its header and timing run with a "
                                            "marked line. Give the FRUS TEI file with --frus.",
                                            spec.id, spec.frus_document.value_or("?")));
-        }
-        rc.page_copy = protocol::wrap_text(protocol::format_cable(rc.source.message, fo), 69);
-        auto codes = protocol::encode(protocol::to_page_copy_line_ends(rc.page_copy), eo);
-        if (!codes) return replay_error{fmt::format("{}: {}", spec.id, codes.error().message())};
-        rc.codes = std::move(codes.value().codes);
-        r->cables_.push_back(std::move(rc));
+        auto rc = r->make_cable(spec, std::move(text), std::move(source));
+        if (!rc) return rc.error();
+        r->cables_.push_back(std::move(rc.value()));
     }
     return r;
 }
 
+expected<replay_cable, replay_error> replay::make_cable(const sim::cable_spec& spec, std::optional<std::string> text,
+                                                        std::string source_description) {
+    replay_cable rc;
+    rc.spec = spec;
+    rc.source_description = std::move(source_description);
+    if (text) {
+        rc.source = protocol::parse_document(*text);
+        rc.text_supplied = true;
+        if (rc.source.covering_memo) rc.historical_memo = rc.source.covering_memo;
+    } else {
+        auto stand_in = spec.header.value_or(spec.id + "\n") + "\n" + marked_body(spec) + "\n";
+        rc.source = protocol::parse_document(stand_in);
+        rc.source_description = "not supplied: header only, with a marked line";
+    }
+    protocol::format_options fo;
+    fo.as_received = true;  // the headers as they were printed
+    rc.page_copy = protocol::wrap_text(protocol::format_cable(rc.source.message, fo), 69);
+    protocol::encode_options eo{options_.code, options_.usos, false};
+    auto codes = protocol::encode(protocol::to_page_copy_line_ends(rc.page_copy), eo);
+    if (!codes) return replay_error{fmt::format("{}: {}", spec.id, codes.error().message())};
+    rc.codes = std::move(codes.value().codes);
+    return rc;
+}
+
+expected<std::size_t, replay_error> replay::file_cable(sim::cable_spec spec) {
+    if (!spec.text) return replay_error{fmt::format("{}: a cable filed during the replay needs its text", spec.id)};
+    if (std::any_of(cables_.begin(), cables_.end(), [&](const replay_cable& c) { return c.spec.id == spec.id; }))
+        return replay_error{fmt::format("{}: the replay already has a cable of that name", spec.id)};
+    spec.filed = std::max(spec.filed, engine_.now());
+    auto text = spec.text;
+    auto rc = make_cable(spec, std::move(text), "filed during the replay");
+    if (!rc) return rc.error();
+    cables_.push_back(std::move(rc.value()));
+    scenario_.cables.push_back(std::move(spec));  // its place in its series, for the memo step
+    schedule_cable(cables_.size() - 1);
+    return cables_.size() - 1;
+}
+
 void replay::start() {
-    for (std::size_t i = 0; i < cables_.size(); ++i) {
-        auto& rc = cables_[i];
-        const auto& spec = rc.spec;
-        auto filed = std::max(spec.filed, engine_.now());
-        engine_.schedule_at(filed, [this, i] {
-            auto& c = cables_[i];
+    for (std::size_t i = 0; i < cables_.size(); ++i) schedule_cable(i);
+}
+
+void replay::schedule_cable(std::size_t i) {
+    auto& rc = cables_[i];
+    const auto& spec = rc.spec;
+    auto filed = std::max(spec.filed, engine_.now());
+    engine_.schedule_at(filed, [this, i] {
+        auto& c = cables_[i];
+        replay_event e;
+        e.at = engine_.now();
+        e.cable = c.spec.id;
+        e.station = c.spec.origin;
+        e.stage = "drafting";
+        e.text = fmt::format("{} ({} {}) released for transmission at {}: {} lines, {} characters; text: {}",
+                             c.spec.id, protocol::precedence_letter(c.spec.prec),
+                             protocol::precedence_name(c.spec.prec), c.spec.origin,
+                             std::count(c.page_copy.begin(), c.page_copy.end(), '\n'), c.codes.size(),
+                             c.source_description);
+        emit(e);
+        e.stage = "punching";
+        e.text = fmt::format("operator punches {} on tape at {:.0f} words a minute", c.spec.id, options_.typing_wpm);
+        emit(e);
+    });
+    // The operator punches at typing speed (6 characters a word), one event a character.
+    auto per_code = duration_cast<sim::sim_duration>(duration<double>(60.0 / (options_.typing_wpm * 6.0)));
+    for (std::size_t k = 0; k < rc.codes.size(); ++k) {
+        engine_.schedule_at(filed + per_code * static_cast<std::int64_t>(k + 1), [this, i, k] {
+            const auto& c = cables_[i];
             replay_event e;
+            e.kind = replay_event_kind::punched;
             e.at = engine_.now();
             e.cable = c.spec.id;
             e.station = c.spec.origin;
-            e.stage = "drafting";
-            e.text = fmt::format("{} ({} {}) released for transmission at {}: {} lines, {} characters; text: {}",
-                                 c.spec.id, protocol::precedence_letter(c.spec.prec),
-                                 protocol::precedence_name(c.spec.prec), c.spec.origin,
-                                 std::count(c.page_copy.begin(), c.page_copy.end(), '\n'), c.codes.size(),
-                                 c.source_description);
-            emit(e);
-            e.stage = "punching";
-            e.text = fmt::format("operator punches {} on tape at {:.0f} words a minute", c.spec.id, options_.typing_wpm);
-            emit(e);
-        });
-        // The operator punches at typing speed (6 characters a word), one event a character.
-        auto per_code = duration_cast<sim::sim_duration>(duration<double>(60.0 / (options_.typing_wpm * 6.0)));
-        for (std::size_t k = 0; k < rc.codes.size(); ++k) {
-            engine_.schedule_at(filed + per_code * static_cast<std::int64_t>(k + 1), [this, i, k] {
-                const auto& c = cables_[i];
-                replay_event e;
-                e.kind = replay_event_kind::punched;
-                e.at = engine_.now();
-                e.cable = c.spec.id;
-                e.station = c.spec.origin;
-                e.index = k;
-                e.sent = c.codes[k];
-                emit(std::move(e));
-            });
-        }
-        auto sent_at = filed + per_code * static_cast<std::int64_t>(rc.codes.size() + 1);
-        engine_.schedule_at(sent_at, [this, i] {
-            auto& c = cables_[i];
-            auto id = network_->file(sim::filing{c.spec.id, c.spec.origin, c.spec.addressees, c.spec.prec, c.spec.filed,
-                                                 c.codes});
-            if (id) observer_->bind(id.value(), i);
-            else {
-                replay_event e;
-                e.kind = replay_event_kind::note;
-                e.at = engine_.now();
-                e.cable = c.spec.id;
-                e.text = id.error().message;
-                emit(std::move(e));
-            }
+            e.index = k;
+            e.sent = c.codes[k];
+            emit(std::move(e));
         });
     }
+    auto sent_at = filed + per_code * static_cast<std::int64_t>(rc.codes.size() + 1);
+    engine_.schedule_at(sent_at, [this, i] {
+        auto& c = cables_[i];
+        auto id = network_->file(sim::filing{c.spec.id, c.spec.origin, c.spec.addressees, c.spec.prec, c.spec.filed,
+                                             c.codes});
+        if (id) observer_->bind(id.value(), i);
+        else {
+            replay_event e;
+            e.kind = replay_event_kind::note;
+            e.at = engine_.now();
+            e.cable = c.spec.id;
+            e.text = id.error().message;
+            emit(std::move(e));
+        }
+    });
 }
 
 void replay::on_delivered(const sim::delivered_cable& d) {

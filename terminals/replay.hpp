@@ -100,6 +100,10 @@ public:
     void add_sink(replay_sink* sink) { sinks_.push_back(sink); }
     /// Schedules every cable on the engine.
     void start();
+    /// Adds a cable to the running replay (a visitor's reply at the exhibit): its text is
+    /// `spec.text` (required), filed at `spec.filed` or now, whichever is later. Returns its
+    /// index in cables().
+    expected<std::size_t, replay_error> file_cable(sim::cable_spec spec);
 
     const std::vector<replay_cable>& cables() const noexcept { return cables_; }
     const sim::scenario& scenario() const noexcept { return scenario_; }
@@ -113,6 +117,10 @@ private:
     class observer;
     replay(sim::engine& e, replay_options options);
     void emit(replay_event e);
+    /// Reads a cable's text (or its header with a marked line) and encodes its line codes.
+    expected<replay_cable, replay_error> make_cable(const sim::cable_spec& spec, std::optional<std::string> text,
+                                                    std::string source_description);
+    void schedule_cable(std::size_t index);
     void on_delivered(const sim::delivered_cable& d);
 
     sim::engine& engine_;

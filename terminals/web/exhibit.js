@@ -397,6 +397,7 @@
       else if (msg.type === 'frame') { for (const e of msg.events || []) onEvent(e, true); }
       else if (msg.type === 'event') onEvent(msg, true);
       else if (msg.type === 'state') applyState(msg);
+      else if (msg.type === 'cable' && msg.cable) { precs[msg.cable.id] = msg.cable.precedence; log(`${msg.cable.id} (${msg.cable.precedence}) handed in at ${msg.cable.origin} for ${(msg.cable.addressees || []).join(', ')}`); }
       else if (msg.type === 'end') log('— end of the replay; it starts again in a moment —');
       else if (msg.type === 'error') log(`(${msg.text})`);
     };
@@ -415,7 +416,7 @@
   $('reply-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const text = $('reply').value.trim();
-    if (text) send({ type: 'reply', text });
+    if (text) send({ type: 'reply', text, precedence: $('reply-prec').value });
     $('reply').value = '';
   });
   document.addEventListener('keydown', (ev) => {

@@ -214,22 +214,37 @@ TEST_CASE("exhibit: step while paused, a visitor's reply as a TOHAK, noise, idle
     c.send(R"({"type":"step"})");
     REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "state" && j["paused"] == true; }));
 
-    // The reply goes from the White House keyboard to Beijing as the next TOHAK.
-    c.send(R"({"type":"reply","text":"well done. <script>"})");
-    auto snap = c.read_until([](const nlohmann::json& j) { return j["type"] == "snapshot" && j["state"]["mode"] == "reply"; });
-    REQUIRE(snap);
-    REQUIRE((*snap)["cables"].size() == 1);
-    auto id = (*snap)["cables"][0]["id"].get<std::string>();
+    // The reply goes from the White House keyboard to Beijing as the next TOHAK, into the
+    // running network (no new run: no snapshot), at FLASH if the visitor asks.
+    c.send(R"({"type":"reply","text":"well done. <script>","precedence":"Q"})");
+    REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "error"; }));
+    c.send(R"({"type":"reply","text":"well done. <script>","precedence":"Z"})");
+    auto handed = c.read_until([](const nlohmann::json& j) { return j["type"] == "cable" || j["type"] == "snapshot"; });
+    REQUIRE(handed);
+    REQUIRE((*handed)["type"] == "cable");
+    auto id = (*handed)["cable"]["id"].get<std::string>();
     CHECK(id.rfind("TOHAK", 0) == 0);
-    CHECK((*snap)["cables"][0]["origin"] == "WTE");
-    auto drafted = c.read_until([](const nlohmann::json& j) { return j["type"] == "event" && j.value("stage", "") == "drafting"; });
+    CHECK((*handed)["cable"]["origin"] == "WTE");
+    CHECK((*handed)["cable"]["precedence"] == "Z");
+    auto drafted = c.read_until([&](const nlohmann::json& j) {
+        return j["type"] == "event" && j.value("stage", "") == "drafting" && j.value("cable", "") == id;
+    });
     REQUIRE(drafted);
     auto page = (*drafted)["page_copy"].get<std::string>();
     CHECK(page.find("WELL DONE.") != std::string::npos);
     CHECK(page.find('<') == std::string::npos);
-    auto printed = c.read_until([](const nlohmann::json& j) { return j["type"] == "event" && j["kind"] == "printed"; });
+    CHECK(page.find("Z ") != std::string::npos);
+    auto printed = c.read_until([&](const nlohmann::json& j) {
+        return j["type"] == "event" && j["kind"] == "printed" && j.value("cable", "") == id;
+    });
     REQUIRE(printed);
     CHECK((*printed)["station"] == "WTE10");
+    // A second reply is the next number of the series.
+    c.send(R"({"type":"reply","text":"and again"})");
+    auto second = c.read_until([](const nlohmann::json& j) { return j["type"] == "cable"; });
+    REQUIRE(second);
+    CHECK((*second)["cable"]["id"] != id);
+    CHECK((*second)["cable"]["id"].get<std::string>().rfind("TOHAK", 0) == 0);
 
     c.send(R"({"type":"noise","on":true})");
     REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "snapshot" && j["state"]["noise"] == true; }));
