@@ -1,5 +1,6 @@
 // hakto exhibit: the museum kiosk, a web page served over HTTP with the replay broadcast over
 // WebSocket (terminals/exhibit_server.hpp).
+#include <cctype>
 #include <csignal>
 #include <iostream>
 #include <ostream>
@@ -23,7 +24,10 @@ int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
         "noise", "let the circuits' noise garble the text")(
         "idle-reset", po::value<int>()->default_value(120), "seconds without a visitor before the attract loop resumes (0: never)")(
         "max-viewers", po::value<std::size_t>()->default_value(2000), "most WebSocket viewers at once")(
-        "web-root", po::value<std::string>(), "serve the page from this folder instead of the built-in copy");
+        "web-root", po::value<std::string>(), "serve the page from this folder instead of the built-in copy")(
+        "operator-token-file", po::value<std::string>(),
+        "a file holding the operator token: operator.html then works from any address that gives it "
+        "(without it, the operator page works from this machine only)");
     po::positional_options_description positional;
     bool help = false;
     auto vm = parse_arguments("exhibit", "[--listen 127.0.0.1:8080] [--speed 20x] [--noise] [--idle-reset SECONDS]",
@@ -67,6 +71,22 @@ int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
     o.replay.noise = vm->count("noise") > 0;
     if (vm->count("frus")) o.replay.frus_files = (*vm)["frus"].as<std::vector<std::string>>();
     if (vm->count("web-root")) o.web_root = (*vm)["web-root"].as<std::string>();
+    if (vm->count("operator-token-file")) {
+        const auto path = (*vm)["operator-token-file"].as<std::string>();
+        auto text = read_input(path, io);
+        if (!text) {
+            io.err << "hakto exhibit: --operator-token-file: " << text.error().message << "\n";
+            return exit_bad_input;
+        }
+        auto token = text.value();
+        while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+        while (!token.empty() && std::isspace(static_cast<unsigned char>(token.front()))) token.erase(token.begin());
+        if (token.size() < 8 || token.size() > 256 || token.find_first_of("\r\n") != std::string::npos) {
+            io.err << "hakto exhibit: " << path << ": the operator token is one line of 8 to 256 characters\n";
+            return exit_bad_input;
+        }
+        o.operator_token = std::move(token);
+    }
 
     boost::asio::io_context ioc{1};
     auto server = exhibit_server::create(ioc, o);

@@ -129,15 +129,22 @@ public:
     expected<void, exhibit_error> check_scenario() {
         if (options_.replay.scenario_object) {
             base_scenario_ = *options_.replay.scenario_object;
-            return outcome::success();
+        } else {
+            auto s = sim::load_named_scenario(options_.replay.scenario);
+            if (!s) {
+                std::string m;
+                for (const auto& e : s.error()) m += e.to_string() + "\n";
+                return exhibit_error{m};
+            }
+            base_scenario_ = std::move(s.value());
         }
-        auto s = sim::load_named_scenario(options_.replay.scenario);
-        if (!s) {
-            std::string m;
-            for (const auto& e : s.error()) m += e.to_string() + "\n";
-            return exhibit_error{m};
+        // What the operator may choose from: the scenario the exhibit started with and the
+        // built-in ones (never a path sent over the network).
+        offered_.emplace_back(base_scenario_->name, *base_scenario_);
+        for (auto name : sim::builtin_scenario_names()) {
+            if (std::any_of(offered_.begin(), offered_.end(), [&](const auto& o) { return o.first == name; })) continue;
+            if (auto s = sim::load_named_scenario(std::string{name})) offered_.emplace_back(std::string{name}, std::move(s.value()));
         }
-        base_scenario_ = std::move(s.value());
         return outcome::success();
     }
 
@@ -184,7 +191,8 @@ public:
     void message_refused() { ++refused_; }
     const exhibit_options& options() const { return options_; }
     /// Handles a visitor's control message; returns an error text for that viewer, if any.
-    std::optional<std::string> control(std::string_view text);
+    /// `loopback_peer`: the viewer connected from a loopback address (operator controls).
+    std::optional<std::string> control(std::string_view text, bool loopback_peer);
 
     /// The file to serve for a request target, if any.
     std::optional<std::pair<std::string, std::string_view>> file(std::string_view target) const {
@@ -419,6 +427,8 @@ private:
     }
 
     std::optional<std::string> reply(std::string text, protocol::precedence prec);
+    std::optional<std::string> operator_control(const json& j, bool loopback_peer);
+    json operator_json() const;
     json cable_json(const replay_cable& c) const;
 
     asio::io_context& io_;
@@ -432,6 +442,7 @@ private:
     std::uint64_t frame_seq_ = 0;
     std::uint16_t port_ = 0;
     std::optional<sim::scenario> base_scenario_;
+    std::vector<std::pair<std::string, sim::scenario>> offered_;  // the operator's choice of scenarios
     std::unique_ptr<run_state> run_;
     std::map<std::string, cable_progress> progress_;
     std::deque<json> history_;  // stages, notes, log entries, memos of this run
@@ -474,6 +485,9 @@ public:
         auto s = server_.lock();
         if (!s) return;
         max_queue_ = s->options().max_queued_messages;
+        beast::error_code ec;
+        auto peer = beast::get_lowest_layer(ws_).socket().remote_endpoint(ec);
+        loopback_ = !ec && peer.address().is_loopback();
         beast::get_lowest_layer(ws_).expires_never();
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
         ws_.read_message_max(s->options().max_message_bytes);
@@ -533,7 +547,7 @@ private:
         buffer_.consume(buffer_.size());
         if (!ws_.got_text()) {
             send(std::make_shared<const std::string>(dump(json{{"type", "error"}, {"text", "controls are JSON text"}})));
-        } else if (auto err = s->control(text)) {
+        } else if (auto err = s->control(text, loopback_)) {
             send(std::make_shared<const std::string>(dump(json{{"type", "error"}, {"text", *err}})));
         }
         do_read();
@@ -564,6 +578,7 @@ private:
     beast::flat_buffer buffer_;
     bool writing_ = false;
     bool closed_ = false;
+    bool loopback_ = false;  // connected from this machine
 };
 
 /// One HTTP connection: serves the page's files; hands a WebSocket upgrade to a viewer.
@@ -799,6 +814,7 @@ std::string exhibit_server::impl::snapshot() const {
     json j;
     j["type"] = "snapshot";
     j["state"] = state_json();
+    j["operator"] = operator_json();
     if (!run_) return dump(j);
     const auto& scn = run_->r->scenario();
     j["scenario"] = {{"name", scn.name}, {"title", scn.title}};
@@ -825,6 +841,90 @@ std::string exhibit_server::impl::snapshot() const {
     return dump(j);
 }
 
+json exhibit_server::impl::operator_json() const {
+    json scenarios = json::array();
+    for (const auto& [name, scn] : offered_) {
+        json cables = json::array();
+        for (const auto& c : scn.cables) cables.push_back(c.id);
+        scenarios.push_back({{"name", name}, {"title", scn.title}, {"cables", cables}});
+    }
+    return json{{"scenarios", scenarios},
+                {"scenario", base_scenario_ ? base_scenario_->name : std::string{}},
+                {"cables", options_.replay.cables},
+                {"speed", speed_name(default_speed_)},
+                {"noise", options_.replay.noise},
+                {"idle_reset", options_.idle_reset.count()},
+                {"token_required", options_.operator_token.has_value()}};
+}
+
+std::optional<std::string> exhibit_server::impl::operator_control(const json& j, bool loopback_peer) {
+    if (options_.operator_token) {
+        const auto given = j.contains("token") && j["token"].is_string() ? j["token"].get<std::string>() : std::string{};
+        // Compared in time independent of where the strings differ.
+        const auto& want = *options_.operator_token;
+        unsigned diff = given.size() == want.size() ? 0u : 1u;
+        for (std::size_t i = 0; i < want.size(); ++i) diff |= static_cast<unsigned char>(want[i]) ^ static_cast<unsigned char>(i < given.size() ? given[i] : 0);
+        if (diff != 0) return "operator controls need the operator token";
+    } else if (!loopback_peer) {
+        return "operator controls are taken from this machine only (or start the exhibit with --operator-token)";
+    }
+    const sim::scenario* scn = base_scenario_ ? &*base_scenario_ : nullptr;
+    if (j.contains("scenario")) {
+        if (!j["scenario"].is_string()) return "scenario is a name";
+        auto name = j["scenario"].get<std::string>();
+        auto it = std::find_if(offered_.begin(), offered_.end(), [&](const auto& o) { return o.first == name; });
+        if (it == offered_.end()) return fmt::format("no scenario '{}' here", name.substr(0, 64));
+        scn = &it->second;
+    }
+    if (!scn) return "no scenario";
+    std::vector<std::string> cables;
+    if (j.contains("cables")) {
+        if (!j["cables"].is_array()) return "cables is a list of cable names";
+        for (const auto& c : j["cables"]) {
+            if (!c.is_string()) return "cables is a list of cable names";
+            auto id = c.get<std::string>();
+            if (std::none_of(scn->cables.begin(), scn->cables.end(), [&](const auto& s) { return s.id == id; }))
+                return fmt::format("scenario '{}' has no cable '{}'", scn->name, id.substr(0, 64));
+            cables.push_back(std::move(id));
+        }
+    }
+    auto speed = default_speed_;
+    if (j.contains("speed")) {
+        if (!j["speed"].is_string()) return "speed is a text such as \"20x\"";
+        auto p = parse_exhibit_speed(j["speed"].get<std::string>());
+        if (!p) return p.error();
+        speed = p.value();
+    }
+    bool noise = options_.replay.noise;
+    if (j.contains("noise")) {
+        if (!j["noise"].is_boolean()) return "noise is true or false";
+        noise = j["noise"].get<bool>();
+    }
+    auto idle = options_.idle_reset;
+    if (j.contains("idle_reset")) {
+        if (!j["idle_reset"].is_number_integer() || j["idle_reset"].get<std::int64_t>() < 0 || j["idle_reset"].get<std::int64_t>() > 86400)
+            return "idle_reset is a number of seconds from 0 (never) to 86400";
+        idle = std::chrono::seconds{j["idle_reset"].get<std::int64_t>()};
+    }
+    // Everything checked: the new defaults, and the attract loop starts again with them.
+    base_scenario_ = *scn;
+    options_.replay.scenario = scn->name;
+    options_.replay.scenario_object.reset();
+    options_.replay.cables = std::move(cables);
+    options_.replay.noise = noise;
+    noise_ = noise;
+    default_speed_ = speed;
+    speed_ = speed;
+    const bool idle_was_off = options_.idle_reset.count() <= 0;
+    options_.idle_reset = idle;
+    if (idle_was_off) arm_idle_check();
+    visitor_mode_ = false;
+    paused_ = false;
+    paused_flag_ = false;
+    start_run(attract_options(), "attract");
+    return std::nullopt;
+}
+
 json exhibit_server::impl::cable_json(const replay_cable& c) const {
     json cj{{"id", c.spec.id},
             {"precedence", std::string(1, protocol::precedence_letter(c.spec.prec))},
@@ -839,7 +939,7 @@ json exhibit_server::impl::cable_json(const replay_cable& c) const {
     return cj;
 }
 
-std::optional<std::string> exhibit_server::impl::control(std::string_view text) {
+std::optional<std::string> exhibit_server::impl::control(std::string_view text, bool loopback_peer) {
     try {
         auto j = json::parse(text, nullptr, false);
         if (j.is_discarded() || !j.is_object() || !j.contains("type") || !j["type"].is_string())
@@ -847,6 +947,7 @@ std::optional<std::string> exhibit_server::impl::control(std::string_view text) 
         auto type = j["type"].get<std::string>();
         last_control_ = std::chrono::steady_clock::now();
         if (type == "ping") return std::nullopt;
+        if (type == "operator") return operator_control(j, loopback_peer);
         visitor_mode_ = true;
         if (type == "start") {
             paused_ = false;

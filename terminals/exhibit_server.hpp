@@ -10,6 +10,10 @@
 //    are flushed before it, so the snapshot and the frames that follow never overlap.
 //  * Visitors send controls as JSON messages: {"type":"pause"|"resume"|"start"|"step"},
 //    {"type":"speed","value":"20x"}, {"type":"noise","on":true}, {"type":"reply","text":"…"}.
+//  * The operator (operator.html) sends {"type":"operator", "scenario":…, "cables":[…],
+//    "speed":"20x", "noise":false, "idle_reset":120, "token":…}: the exhibit's defaults change
+//    and the attract loop starts again with them. Operator controls come only from a peer on
+//    the loopback address, or, when an operator token is set, from any peer that gives it.
 //  * Bounds: viewers, per-viewer send queue (a slow viewer is disconnected), message size,
 //    HTTP request size, idle timeouts.
 #include <chrono>
@@ -37,6 +41,9 @@ struct exhibit_options {
     /// Seconds without a visitor control before the exhibit returns to the attract loop (0: never).
     std::chrono::seconds idle_reset{120};
     std::optional<std::string> web_root;  ///< serve the page from this folder instead of memory
+    /// When set, operator controls need this token (from any address); when not, they are taken
+    /// from loopback peers only.
+    std::optional<std::string> operator_token;
     std::size_t max_viewers = 2000;
     std::size_t max_queued_messages = 20000;   ///< per viewer; past it the viewer is dropped
     std::size_t max_message_bytes = 4096;      ///< largest WebSocket message a viewer may send

@@ -310,3 +310,54 @@ TEST_CASE("exhibit: events go out in frames, and a viewer joining mid-run prints
     CHECK(a.seq_in_order);
     CHECK(b.seq_in_order);
 }
+
+TEST_CASE("exhibit: the operator changes scenario cables, speed, noise and idle reset", "[exhibit]") {
+    running_server s{fast_options()};
+    ws_client c{s.port()};
+    auto snap = c.read();
+    REQUIRE(snap["type"] == "snapshot");
+    REQUIRE(snap["operator"]["scenario"] == "june1972");
+    auto offered = snap["operator"]["scenarios"];
+    REQUIRE(!offered.empty());
+    CHECK(offered[0]["cables"].size() == 3);  // HAKTO 7, 9 and 12
+    CHECK(snap["operator"]["token_required"] == false);
+
+    c.send(R"({"type":"operator","scenario":"nowhere"})");
+    auto e1 = c.read_until([](const nlohmann::json& j) { return j["type"] == "error"; });
+    REQUIRE(e1);
+    CHECK((*e1)["text"].get<std::string>().find("nowhere") != std::string::npos);
+    c.send(R"({"type":"operator","cables":["HAKTO 99"]})");
+    REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "error"; }));
+    c.send(R"({"type":"operator","idle_reset":-5})");
+    REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "error"; }));
+
+    c.send(R"({"type":"operator","scenario":"june1972","cables":["HAKTO 7"],"speed":"300x","noise":true,"idle_reset":30})");
+    auto applied = c.read_until([](const nlohmann::json& j) {
+        return j["type"] == "snapshot" && j["operator"]["cables"] == nlohmann::json::array({"HAKTO 7"});
+    });
+    REQUIRE(applied);
+    CHECK((*applied)["state"]["mode"] == "attract");
+    CHECK((*applied)["state"]["speed"] == "300x");
+    CHECK((*applied)["state"]["noise"] == true);
+    CHECK((*applied)["operator"]["idle_reset"] == 30);
+    REQUIRE((*applied)["cables"].size() == 1);
+    CHECK((*applied)["cables"][0]["id"] == "HAKTO 7");
+}
+
+TEST_CASE("exhibit: with an operator token, operator controls need it", "[exhibit]") {
+    auto o = fast_options();
+    o.operator_token = "correct horse battery";
+    running_server s{o};
+    ws_client c{s.port()};
+    auto snap = c.read();
+    REQUIRE(snap["operator"]["token_required"] == true);
+    CHECK(snap.dump().find("correct horse") == std::string::npos);  // never sent to viewers
+    c.send(R"({"type":"operator","noise":true})");
+    auto refused = c.read_until([](const nlohmann::json& j) { return j["type"] == "error"; });
+    REQUIRE(refused);
+    CHECK((*refused)["text"].get<std::string>().find("token") != std::string::npos);
+    c.send(R"({"type":"operator","noise":true,"token":"correct horse batterY"})");
+    REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "error"; }));
+    c.send(R"({"type":"operator","noise":true,"token":"correct horse battery"})");
+    REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "snapshot" && j["state"]["noise"] == true; }));
+}

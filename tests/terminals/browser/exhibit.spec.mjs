@@ -89,6 +89,26 @@ try {
   await page.waitForTimeout(1000);
   await page.screenshot({ path: path.join(buildDir, 'exhibit-screenshot.png') });
   console.log(`screenshot: ${path.join(buildDir, 'exhibit-screenshot.png')}`);
+
+  // The operator page, on a second screen: turn the noise on for every screen.
+  const op = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+  op.on('pageerror', (e) => errors.push(`operator: ${e}`));
+  await op.goto(`${url}operator.html`);
+  await op.waitForSelector('#conn.on', { timeout: 10000 });
+  await op.waitForSelector('#cables input[value="HAKTO 12"]', { timeout: 10000 });
+  const scenarioName = await op.locator('#scenario').inputValue();
+  if (scenarioName !== 'june1972') fail(`operator scenario: ${scenarioName}`);
+  await op.locator('#cables input[value="HAKTO 12"]').check();
+  await op.locator('#noise').check();
+  await op.locator('#settings button[type="submit"]').click();
+  await op.waitForFunction(() => document.getElementById('result').className === 'ok' &&
+                           document.getElementById('result').textContent.startsWith('Applied'), null, { timeout: 10000 });
+  await page.waitForFunction(() => document.getElementById('noise').textContent === 'Noise: on', null, { timeout: 10000 });
+  const viewers = Number(await op.locator('#now-viewers').textContent());
+  if (!(viewers >= 2)) fail(`operator sees ${viewers} screens`);
+  await op.screenshot({ path: path.join(buildDir, 'exhibit-operator-screenshot.png') });
+  console.log('ok: the operator page turned the noise on for every screen');
+
   if (errors.length) fail(`page errors: ${errors.join('; ')}`);
   ok = true;
 } finally {
