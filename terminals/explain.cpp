@@ -256,18 +256,19 @@ class table_reader {
         if (e.text.empty()) fail(t.source(), fmt::format("element.{} has no text", id));
         if (e.sources.empty()) fail(t.source(), fmt::format("element.{} cites no sources", id));
         std::string bad;
+        const auto& value_at = t.contains("value") ? t.get("value")->source() : t.source();
         for (const auto& p : placeholders_in(e.value_template, bad)) {
             if (std::find(spec->placeholders.begin(), spec->placeholders.end(), p) ==
                 spec->placeholders.end()) {
                 std::string known;
                 for (auto k : spec->placeholders)
                     known += (known.empty() ? "" : ", ") + std::string{k};
-                fail(t.source(),
+                fail(value_at,
                      fmt::format("element.{}.value: unknown placeholder {{{}}} (known: {})", id, p,
                                  known.empty() ? "none" : known));
             }
         }
-        if (!bad.empty()) fail(t.source(), fmt::format("element.{}.value holds {}", id, bad));
+        if (!bad.empty()) fail(value_at, fmt::format("element.{}.value holds {}", id, bad));
         if (t_.find(id))
             fail(t.source(), fmt::format("element.{} is defined twice", id));
         else
