@@ -261,8 +261,10 @@ class table_reader {
             if (std::find(spec->placeholders.begin(), spec->placeholders.end(), p) ==
                 spec->placeholders.end()) {
                 std::string known;
-                for (auto k : spec->placeholders)
-                    known += (known.empty() ? "" : ", ") + std::string{k};
+                for (auto k : spec->placeholders) {
+                    if (!known.empty()) known += ", ";
+                    known += k;
+                }
                 fail(value_at,
                      fmt::format("element.{}.value: unknown placeholder {{{}}} (known: {})", id, p,
                                  known.empty() ? "none" : known));
@@ -312,8 +314,8 @@ const explain_table& builtin_explain_table() {
     static const explain_table table = [] {
         auto t = load_builtin_explain_table();
         if (!t)
-            throw std::runtime_error("the built-in explanation table is broken:\n" +
-                                     t.error().to_string());
+            throw std::runtime_error(fmt::format("the built-in explanation table is broken:\n{}",
+                                                 t.error().to_string()));
         return std::move(t.value());
     }();
     return table;
@@ -698,8 +700,10 @@ class walker {
             case line_role::acp127_fl2: {
                 std::string ris;
                 if (e)
-                    for (const auto& ri : e->routing_indicators)
-                        ris += (ris.empty() ? "" : " ") + ri;
+                    for (const auto& ri : e->routing_indicators) {
+                        if (!ris.empty()) ris += ' ';
+                        ris += ri;
+                    }
                 note_line("acp127.fl2", {{"prosigns", e ? e->precedence_prosigns : "(none)"},
                                          {"indicators", ris}});
                 break;
@@ -981,9 +985,10 @@ std::string render_walkthroughs(const std::vector<walkthrough>& ws, const explai
             auto it = std::find(cited.begin(), cited.end(), k);
             std::size_t n = static_cast<std::size_t>(it - cited.begin()) + 1;
             if (it == cited.end()) cited.push_back(k);
-            r += (r.empty() ? "" : ",") + std::to_string(n);
+            if (!r.empty()) r += ',';
+            r += std::to_string(n);
         }
-        return r.empty() ? r : "[" + r + "]";
+        return r.empty() ? r : fmt::format("[{}]", r);
     };
     // An element explained once is not explained again: its later notes give their value and
     // point back to the line where the explanation stands.
@@ -1034,15 +1039,14 @@ std::string render_walkthroughs(const std::vector<walkthrough>& ws, const explai
             }
         }
         for (const auto& d : w.unplaced)
-            out +=
-                "! " +
+            out += fmt::format(
+                "! {}\n",
                 st.wrap(severity_code(d.level),
                         wrap_text(fmt::format("{} [{}] {}", to_string(d.level), d.code, d.message),
-                                  o.wrap, 2, 2)) +
-                "\n";
+                                  o.wrap, 2, 2)));
     }
     if (!cited.empty()) {
-        out += "\n" + st.wrap("1", "Sources") + "\n";
+        out += fmt::format("\n{}\n", st.wrap("1", "Sources"));
         for (std::size_t i = 0; i < cited.size(); ++i) {
             const auto* s = table.source(cited[i]);
             auto lead = fmt::format("[{}] ", i + 1);

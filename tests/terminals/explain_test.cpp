@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -342,7 +343,7 @@ TEST_CASE("the real program: hakto explain writes plain text to a pipe") {
 
 namespace {
 std::string frus_path(int n) {
-    return hakto::test::shared_path("frus/frus1969-76ve13-d" + std::to_string(n) + ".xml");
+    return hakto::test::shared_path(fmt::format("frus/frus1969-76ve13-d{}.xml", n));
 }
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "support/files.hpp"
@@ -73,11 +74,11 @@ TEST_CASE("the man page renders with groff without a warning") {
     INFO("groff is installed by scripts/install-deps (Debian package groff-base)");
     REQUIRE(groff.code == 0);
     auto path = hakto::test::source_path("docs/hakto.1");
-    auto r = shell("groff -man -Tutf8 -ww -z '" + path + "' 2>&1");
+    auto r = shell(fmt::format("groff -man -Tutf8 -ww -z '{}' 2>&1", path));
     CHECK(r.code == 0);
     CHECK(r.out.empty());
     // The text it renders holds the sections a manual page must have.
-    auto text = shell("groff -man -Tutf8 -P-cbou '" + path + "' 2>/dev/null");
+    auto text = shell(fmt::format("groff -man -Tutf8 -P-cbou '{}' 2>/dev/null", path));
     REQUIRE(text.code == 0);
     for (auto section : {"NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "EXIT STATUS", "FILES",
                          "EXAMPLES", "SEE ALSO"}) {
@@ -93,7 +94,7 @@ TEST_CASE("the man page describes every subcommand of the program and nothing el
     CHECK(std::find(names.begin(), names.end(), "explain") != names.end());
     for (const auto& n : names) {
         INFO("subcommand " << n << ": add a .SS \"hakto " << n << "\" section to docs/hakto.1");
-        CHECK(page.find(".SS \"hakto " + roff_escape(n) + "\"") != std::string::npos);
+        CHECK(page.find(fmt::format(".SS \"hakto {}\"", roff_escape(n))) != std::string::npos);
     }
     // No section for a subcommand the program does not have.
     std::regex section{R"re(\.SS "hakto ([a-z\\-]+)")re"};
@@ -113,7 +114,7 @@ TEST_CASE("the man page names every long option of every subcommand") {
         REQUIRE(help.code == 0);
         auto options = help.out.substr(help.out.find("options:"));
         // The man page section of this subcommand: from its .SS to the next .SS or .SH.
-        auto from = page.find(".SS \"hakto " + roff_escape(n) + "\"");
+        auto from = page.find(fmt::format(".SS \"hakto {}\"", roff_escape(n)));
         REQUIRE(from != std::string::npos);
         auto to = std::min(page.find("\n.SS ", from + 1), page.find("\n.SH ", from + 1));
         auto section = page.substr(from, to - from);
@@ -124,7 +125,7 @@ TEST_CASE("the man page names every long option of every subcommand") {
             if (!seen.insert(name).second) continue;
             INFO("hakto " << n << " --" << name << " is not in its section of docs/hakto.1");
             CHECK((name == "help" ||
-                   section.find("\\-\\-" + roff_escape(name)) != std::string::npos));
+                   section.find(fmt::format("\\-\\-{}", roff_escape(name))) != std::string::npos));
         }
         CHECK(seen.size() >= 2);
     }
