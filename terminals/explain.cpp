@@ -91,8 +91,8 @@ const std::vector<explain_element_spec>& explain_element_specs() {
         {"memo.for", {"for"}},
         {"memo.from", {"from"}},
         {"memo.subject", {"subject"}},
-        {"memo.paragraph", {}},
-        {"memo.bullet", {"number"}},
+        {"memo.paragraph", {"restates"}},
+        {"memo.bullet", {"number", "restates"}},
         {"source_note", {"number"}},
         {"summary_note", {"number"}},
     };
@@ -515,11 +515,17 @@ class walker {
             case line_role::memo_subject:
                 return note_line("memo.subject", {{"subject", c_memo_value(&memo::subject)}});
             case line_role::memo_bullet:
-                if (!r.continuation)
-                    note_line("memo.bullet", {{"number", std::to_string(r.index + 1)}});
+                if (!r.continuation && doc_.covering_memo &&
+                    r.index < doc_.covering_memo->bullets.size())
+                    note_line("memo.bullet",
+                              {{"number", std::to_string(r.index + 1)},
+                               {"restates", restates(doc_.covering_memo->bullets[r.index].text)}});
                 return;
             case line_role::memo_paragraph:
-                if (!r.continuation) note_line("memo.paragraph");
+                if (!r.continuation && doc_.covering_memo &&
+                    r.index < doc_.covering_memo->paragraphs.size())
+                    note_line("memo.paragraph",
+                              {{"restates", restates(doc_.covering_memo->paragraphs[r.index])}});
                 return;
             case line_role::source_note: {
                 if (r.continuation || r.index >= doc_.notes.size()) return;
@@ -530,6 +536,56 @@ class walker {
                 return;
             }
         }
+    }
+
+    /// Which paragraph of the cable a piece of the memo restates, judged by the words of four
+    /// letters or more the two share (a heuristic: the memo words things its own way).
+    std::string restates(std::string_view memo_text) const {
+        static const std::set<std::string> common{
+            "THAT", "WITH",  "THIS", "WHICH", "FROM",  "HAVE",  "BEEN",  "WERE", "WOULD", "THEIR",
+            "THEY", "THERE", "SOME", "ONLY",  "ALSO",  "MIGHT", "COULD", "INTO", "OVER",  "THAN",
+            "THEM", "WHAT",  "WHEN", "WILL",  "SINCE", "MADE",  "AGAIN", "SAID", "HAD",   "WAS"};
+        auto words_of = [&](std::string_view text) {
+            std::set<std::string> out;
+            std::string w;
+            auto flush = [&] {
+                if (w.size() >= 4 && !common.count(w)) out.insert(w);
+                w.clear();
+            };
+            for (char ch : text) {
+                if (std::isalpha(static_cast<unsigned char>(ch)))
+                    w += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+                else
+                    flush();
+            }
+            flush();
+            return out;
+        };
+        auto memo_words = words_of(memo_text);
+        const auto& ps = doc_.message.paragraphs;
+        std::size_t best = ps.size();
+        std::vector<std::string> best_shared;
+        for (std::size_t i = 0; i < ps.size(); ++i) {
+            std::vector<std::string> shared;
+            for (const auto& w : words_of(ps[i].text))
+                if (memo_words.count(w)) shared.push_back(w);
+            if (shared.size() > best_shared.size()) {
+                best = i;
+                best_shared = std::move(shared);
+            }
+        }
+        if (best == ps.size() || best_shared.size() < 3)
+            return "no one paragraph of the cable (it shares fewer than three words with each)";
+        std::string list;
+        for (std::size_t k = 0; k < best_shared.size() && k < 6; ++k) {
+            if (!list.empty()) list += ", ";
+            list += best_shared[k];
+        }
+        if (best_shared.size() > 6) list += ", …";
+        const auto& p = ps[best];
+        auto which = p.number ? fmt::format("paragraph {}", *p.number)
+                              : fmt::format("the cable's text block {}", best + 1);
+        return fmt::format("{} of the cable (shared words: {})", which, list);
     }
 
     std::string c_memo_value(std::optional<std::string> memo::*field) const {

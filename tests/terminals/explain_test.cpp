@@ -220,6 +220,18 @@ TEST_CASE("hakto explain with no file: the bundled HAKTO 12, every header elemen
     CHECK(elements_on(*line_of(w, 36)) == std::set<std::string>{"memo.from"});
     CHECK(elements_on(*line_of(w, 38)) == std::set<std::string>{"memo.subject"});
     CHECK(elements_on(*line_of(w, 42)) == std::set<std::string>{"memo.bullet"});
+    // Which cable paragraph each bullet restates, by the words they share: Haig split paragraph
+    // 2 into three bullets; the opening restates none.
+    std::vector<std::string> restated;
+    for (int line = 42; line <= 46; ++line) {
+        auto v = (*note_of(*line_of(w, line), "memo.bullet"))["value"].get<std::string>();
+        auto at = v.find("restates paragraph ");
+        REQUIRE(at != std::string::npos);
+        restated.push_back(v.substr(at + 19, 1));
+    }
+    CHECK(restated == std::vector<std::string>{"1", "2", "2", "2", "3"});
+    CHECK((*note_of(*line_of(w, 40), "memo.paragraph"))["value"].get<std::string>().find(
+              "no one paragraph") != std::string::npos);
     const auto* source = line_of(w, 50);
     REQUIRE(source);
     CHECK(elements_on(*source) == std::set<std::string>{"source_note"});
