@@ -114,6 +114,47 @@ struct document_part {
     std::size_t last_line = 0;
 };
 
+/// What the reader took one line of its input to be. `hakto explain` walks the input with it,
+/// line by line, to say what each element is.
+enum class line_role {
+    title,
+    routing,
+    precedence_dtg,
+    date_line,
+    to,
+    from,
+    info,
+    classification,
+    series,
+    acp127_fl1,   ///< VZCZC + channel designator + serial
+    acp127_fl2,   ///< precedence prosigns + routing indicators
+    acp127_fl3,   ///< DE <RI> #SSN JJJHHMM
+    acp127_fl4,   ///< ZNY / ZNR security warning
+    acp127_bt,    ///< BT before or after the text
+    acp127_fl15,  ///< #SSN again
+    acp127_end,   ///< NNNN
+    paragraph,    ///< index: into cable::paragraphs
+    signoff,
+    page_marker,  ///< "[Page N]" alone on a line
+    covering_marker,
+    memo_date,
+    memo_for,
+    memo_from,
+    memo_subject,
+    memo_bullet,     ///< index: into memo::bullets
+    memo_paragraph,  ///< index: into memo::paragraphs
+    source_note,     ///< index: into document::notes
+};
+
+std::string_view to_string(line_role r);
+
+struct line_reading {
+    std::size_t line = 0;  ///< 1-based line of the input
+    line_role role = line_role::paragraph;
+    std::size_t index = 0;     ///< which paragraph, bullet or note (see line_role)
+    bool continuation = false; ///< the line continues the element a line before began
+};
+
 struct document {
     std::optional<document_title> title;
     cable message;
@@ -122,6 +163,7 @@ struct document {
     std::vector<document_part> parts;
     std::vector<int> page_breaks;  ///< "[Page N]" markers seen, in order
     diagnostics notes_for_reader;  ///< every diagnostic, in input order
+    std::vector<line_reading> line_map;  ///< every non-blank line read, in input order
 };
 
 std::string_view to_string(document_part_kind k);

@@ -298,6 +298,15 @@ struct cable_reader {
     std::optional<address_kind> pending_address;  // "TO:" with its value on the next line
     std::size_t date_line_number = 0;
     source_position dtg_where, series_where;
+    line_role role = line_role::paragraph;  // what read_header_line took its line to be
+
+    void mark(const input_line& l, line_role r, std::size_t index = 0, bool continuation = false) {
+        doc.line_map.push_back(line_reading{l.number, r, index, continuation});
+    }
+
+    static line_role role_of(address_kind k) {
+        return k == address_kind::to ? line_role::to : k == address_kind::from ? line_role::from : line_role::info;
+    }
 
     source_position at(const input_line& l, std::size_t byte = 0) const {
         return {l.number, column_of(l.text, byte)};
@@ -318,6 +327,7 @@ struct cable_reader {
             pending_address.reset();
             if (!paragraph_number(t)) {
                 set_address(k, t, l);
+                role = role_of(k);
                 return true;
             }
         }
@@ -330,6 +340,7 @@ struct cable_reader {
             e.channel_designator = id.substr(0, k);
             if (is_digits(id.substr(k)) && id.size() - k <= 4) e.channel_serial = std::stoi(id.substr(k));
             else report(at(l, lead), severity::warning, "fl1-serial", "format line 1 has no channel serial");
+            role = line_role::acp127_fl1;
             return true;
         }
         // FL3: DE <RI> #<SSN> <JJJHHMM>.
@@ -341,20 +352,26 @@ struct cable_reader {
                 if (w[k].front() == '#' && is_digits(w[k].substr(1))) e.station_serial = std::stoi(std::string{w[k].substr(1, 6)});
                 else if (is_digits(w[k]) && w[k].size() == 7) e.filing_time = std::string{w[k]};
             }
+            role = line_role::acp127_fl3;
             return true;
         }
         // FL4: ZNY TTTTT / ZNR UUUUU.
         if (upper.rfind("ZNY ", 0) == 0 || upper.rfind("ZNR ", 0) == 0) {
             envelope().security_warning = upper;
+            role = line_role::acp127_fl4;
             return true;
         }
         if (auto r = read_routing_line(t)) {
             if (c.routing) report(at(l, lead), severity::warning, "routing-repeated", "a second routing line; the first is kept");
             else c.routing = *r;
             header_seen(header_field::routing);
+            role = line_role::routing;
             return true;
         }
-        if (read_precedence_dtg(l, t, lead)) return true;
+        if (read_precedence_dtg(l, t, lead)) {
+            role = line_role::precedence_dtg;
+            return true;
+        }
         // FL2 of ACP 127: precedence prosigns followed by routing indicators.
         {
             auto w = split_words(upper);
@@ -371,6 +388,7 @@ struct cable_reader {
                 auto& e = envelope();
                 e.precedence_prosigns = std::string{w[0]};
                 for (std::size_t k = 1; k < w.size(); ++k) e.routing_indicators.emplace_back(w[k]);
+                role = line_role::acp127_fl2;
                 return true;
             }
         }
@@ -379,6 +397,7 @@ struct cable_reader {
                 c.date_line = std::string{t};
                 date_line_number = l.number;
                 header_seen(header_field::date_line);
+                role = line_role::date_line;
                 return true;
             }
         }
@@ -386,6 +405,7 @@ struct cable_reader {
         auto [kind, value] = read_address(t, colon);
         if (kind != address_kind::none) {
             if (colon) c.layout.address_colon = true;
+            role = role_of(kind);
             if (value.empty()) {
                 pending_address = kind;
                 header_seen(kind == address_kind::to ? header_field::to : kind == address_kind::from ? header_field::from : header_field::info);
@@ -405,15 +425,18 @@ struct cable_reader {
             if (!s->number)
                 report(at(l, lead), severity::warning, "series-number-missing",
                        fmt::format("the series tag {} has no number", s->name));
+            role = line_role::series;
             return true;
         }
         if (is_classification_line(t)) {
             c.classification = to_upper_ascii(t);
             header_seen(header_field::classification);
+            role = line_role::classification;
             return true;
         }
         if (upper == "BT") {
             saw_bt_open = true;
+            role = line_role::acp127_bt;
             return true;
         }
         return false;
@@ -508,11 +531,13 @@ struct cable_reader {
                 current = nullptr;
             }
             saw_bt_open = true;
+            mark(l, line_role::acp127_bt);
             return;
         }
         if (upper == "NNNN") {
             ended = true;
             current = nullptr;
+            mark(l, line_role::acp127_end);
             return;
         }
         if (upper.size() >= 2 && upper[0] == '#' && is_digits(upper.substr(1)) && upper.size() <= 7) {
@@ -522,6 +547,7 @@ struct cable_reader {
                 report(at(l, lead), severity::warning, "ssn-mismatch",
                        fmt::format("format line 15 gives #{:04}, format line 3 #{:04}", ssn, c.envelope->station_serial));
             ended = true;
+            mark(l, line_role::acp127_fl15);
             return;
         }
         if (ended) {
@@ -534,6 +560,7 @@ struct cable_reader {
                 signoff_line = l.number;
             }
             current = nullptr;
+            mark(l, line_role::signoff);
             return;
         }
         if (signoff_line && !ended)
@@ -541,6 +568,7 @@ struct cable_reader {
         if (auto p = paragraph_number(l.text)) {
             auto text = std::string_view{l.text}.substr(p->second);
             start_paragraph(l, p->first, trim(text), p->second);
+            mark(l, line_role::paragraph, c.paragraphs.size() - 1);
             paragraph_pending_text = trim(text).empty();
             if (paragraph_pending_text) c.layout.number_on_own_line = true;
             return;
@@ -549,9 +577,11 @@ struct cable_reader {
             current->text = join_words(current->text, t);
             paragraph_pending_text = false;
             check_words(l, t, lead);
+            mark(l, line_role::paragraph, static_cast<std::size_t>(current - c.paragraphs.data()), true);
             return;
         }
         start_paragraph(l, std::nullopt, t, lead);
+        mark(l, line_role::paragraph, c.paragraphs.size() - 1);
         paragraph_pending_text = false;
     }
 
@@ -566,11 +596,15 @@ struct cable_reader {
             }
             if (auto pg = page_marker(l.text)) {
                 doc.page_breaks.push_back(*pg);
+                mark(l, line_role::page_marker);
                 continue;
             }
             if (!in_text) {
                 bool numbered = paragraph_number(l.text).has_value();
-                if (!numbered && read_header_line(l)) continue;
+                if (!numbered && read_header_line(l)) {
+                    mark(l, role);
+                    continue;
+                }
                 in_text = true;
             }
             read_body_line(l);
@@ -588,8 +622,13 @@ struct memo_reader {
     document& doc;
     memo m;
 
+    void mark(const input_line& l, line_role r, std::size_t index = 0, bool continuation = false) {
+        doc.line_map.push_back(line_reading{l.number, r, index, continuation});
+    }
+
     void read(std::size_t first, std::size_t last) {
         std::string* open = nullptr;  // the bullet or paragraph that a next line continues
+        line_reading open_reading;    // and where the line map placed it
         std::size_t previous = 0;
         for (std::size_t i = first; i < last; ++i) {
             const auto& l = lines[i];
@@ -599,6 +638,7 @@ struct memo_reader {
             }
             if (auto pg = page_marker(l.text)) {
                 doc.page_breaks.push_back(*pg);
+                mark(l, line_role::page_marker);
                 continue;
             }
             auto text = strip_page_markers(trim(l.text), doc.page_breaks);
@@ -611,23 +651,27 @@ struct memo_reader {
                 if (t.find("FOR") != std::string_view::npos || t.find("for") != std::string_view::npos)
                     m.for_ = std::string{rest};
                 open = nullptr;
+                mark(l, line_role::memo_for);
                 continue;
             }
             if (kind == address_kind::from && !m.from) {
                 m.from = std::string{value};
                 open = nullptr;
+                mark(l, line_role::memo_from);
                 continue;
             }
             if (starts_with_word(t, "SUBJECT") && !m.subject) {
                 auto pos = t.find(':');
                 m.subject = std::string{trim(t.substr(pos == std::string_view::npos ? 7 : pos + 1))};
                 open = nullptr;
+                mark(l, line_role::memo_subject);
                 continue;
             }
             if (!m.date_text && !m.for_) {
                 if (auto d = read_calendar_date(t)) {
                     m.date_text = std::string{t};
                     m.date = fmt::format("{:04}-{:02}-{:02}", d->year, d->month, d->day);
+                    mark(l, line_role::memo_date);
                     continue;
                 }
             }
@@ -650,12 +694,17 @@ struct memo_reader {
                 m.bullets.push_back(memo_bullet{std::string{rest}, {}});
                 m.body_order.push_back(true);
                 open = &m.bullets.back().text;
+                open_reading = line_reading{l.number, line_role::memo_bullet, m.bullets.size() - 1, false};
+                doc.line_map.push_back(open_reading);
             } else if (open && previous + 1 == l.number) {
                 *open = join_words(*open, t);
+                mark(l, open_reading.role, open_reading.index, true);
             } else {
                 m.paragraphs.emplace_back(t);
                 m.body_order.push_back(false);
                 open = &m.paragraphs.back();
+                open_reading = line_reading{l.number, line_role::memo_paragraph, m.paragraphs.size() - 1, false};
+                doc.line_map.push_back(open_reading);
             }
             previous = l.number;
         }
@@ -713,8 +762,10 @@ void read_notes(const std::vector<input_line>& lines, std::size_t first, std::si
         if (blank(l)) continue;
         if (auto p = paragraph_number(l.text)) {
             doc.notes.push_back(source_note{p->first, std::string{trim(std::string_view{l.text}.substr(p->second))}});
+            doc.line_map.push_back(line_reading{l.number, line_role::source_note, doc.notes.size() - 1, false});
         } else if (!doc.notes.empty()) {
             doc.notes.back().text = join_words(doc.notes.back().text, trim(l.text));
+            doc.line_map.push_back(line_reading{l.number, line_role::source_note, doc.notes.size() - 1, true});
         }
     }
 }
@@ -821,6 +872,7 @@ document parse_document(std::string_view input, const parse_options& options) {
     if (lines[i].text.size() < long_line_limit && looks_like_title(lines[i].text)) {
         doc.title = read_title(lines[i]);
         doc.parts.push_back({document_part_kind::title, lines[i].number, lines[i].number});
+        doc.line_map.push_back(line_reading{lines[i].number, line_role::title, 0, false});
         ++i;
     }
     std::size_t cable_first = i, memo_first = n, notes_first = n;
@@ -856,6 +908,7 @@ document parse_document(std::string_view input, const parse_options& options) {
 
     if (memo_first < n) {
         std::size_t first = memo_first + (marker ? 1 : 0);
+        if (marker) doc.line_map.push_back(line_reading{lines[memo_first].number, line_role::covering_marker, 0, false});
         std::size_t last = std::min(notes_first, n);
         if (first < last) {
             memo_reader mr{lines, report, doc};

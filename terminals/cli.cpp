@@ -20,6 +20,7 @@ const std::vector<subcommand>& subcommands() {
         {"simulate", "run a scenario's network and traffic; print the speed-of-service report", cmd_simulate},
         {"exhibit", "serve the museum kiosk page: the replay live in a web browser", cmd_exhibit},
         {"import-frus", "read backchannel documents from FRUS TEI XML", cmd_import_frus},
+        {"explain", "walk through a cable line by line: what each element is and why", cmd_explain},
     }};
     return table;
 }

@@ -48,5 +48,6 @@ int cmd_import_frus(const std::vector<std::string>& args, cli_io io);
 int cmd_replay(const std::vector<std::string>& args, cli_io io);
 int cmd_send(const std::vector<std::string>& args, cli_io io);
 int cmd_exhibit(const std::vector<std::string>& args, cli_io io);
+int cmd_explain(const std::vector<std::string>& args, cli_io io);
 
 }  // namespace hakto::terminals
