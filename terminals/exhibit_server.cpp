@@ -19,9 +19,11 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/cable_formatter.hpp"
+#include "protocol/cable_parser.hpp"
 #include "protocol/series_tag.hpp"
 #include "protocol/teletype_decoder.hpp"
 #include "sim/embedded.hpp"
+#include "terminals/explain.hpp"
 
 namespace hakto::terminals {
 
@@ -85,6 +87,21 @@ std::string speed_name(const sim::pacing& p) {
     if (p.kind == sim::pacing::mode::real_time) return "real";
     double f = static_cast<double>(p.num) / static_cast<double>(p.den);
     return fmt::format("{:g}x", f);
+}
+
+/// The lines of a cable's page copy that have notes, each with its notes (no sources: the page
+/// gets those from explain.json).
+json exhibit_walkthrough(const replay_cable& c) {
+    auto w = explain_document(c.spec.id, c.page_copy, protocol::parse_document(c.page_copy));
+    json lines = json::array();
+    for (const auto& l : w.lines) {
+        if (l.notes.empty()) continue;
+        json notes = json::array();
+        for (const auto& n : l.notes)
+            notes.push_back(json{{"element", n.element}, {"label", n.label}, {"title", n.title}, {"value", n.value}, {"text", n.text}});
+        lines.push_back(json{{"text", l.text}, {"notes", std::move(notes)}});
+    }
+    return lines;
 }
 
 class viewer;
@@ -210,6 +227,7 @@ public:
             ss << f.rdbuf();
             return std::pair{ss.str(), content_type(name)};
         }
+        if (name == "explain.json") return std::pair{explain_json_, content_type(name)};
         for (std::size_t i = 0; i < detail::exhibit_web_files_count; ++i)
             if (detail::exhibit_web_files[i].name == name)
                 return std::pair{std::string{detail::exhibit_web_files[i].text}, content_type(name)};
@@ -256,6 +274,7 @@ private:
         attract_timer_.cancel();
         run_.reset();
         progress_.clear();
+        walkthroughs_.clear();
         history_.clear();
         recent_tape_.clear();
         stage_ = "waiting";
@@ -443,6 +462,10 @@ private:
     std::uint16_t port_ = 0;
     std::optional<sim::scenario> base_scenario_;
     std::vector<std::pair<std::string, sim::scenario>> offered_;  // the operator's choice of scenarios
+    // The teaching layer's texts: the table hakto explain uses (terminals/data/explain), and
+    // each cable's walkthrough (the header lines of its page copy with their notes).
+    std::string explain_json_ = explain_table_json().dump();
+    std::map<std::string, json> walkthroughs_;
     std::unique_ptr<run_state> run_;
     std::map<std::string, cable_progress> progress_;
     std::deque<json> history_;  // stages, notes, log entries, memos of this run
@@ -801,7 +824,12 @@ void exhibit_server::impl::event(const replay_event& e) {
     if (e.kind == replay_event_kind::stage && e.stage == "drafting" && p) {
         // The cable's text is on the operator's desk: viewers may show it now.
         for (const auto& c : run_->r->cables())
-            if (c.spec.id == e.cable) j["page_copy"] = c.page_copy;
+            if (c.spec.id == e.cable) {
+                j["page_copy"] = c.page_copy;
+                auto [w, fresh] = walkthroughs_.try_emplace(c.spec.id);
+                if (fresh) w->second = exhibit_walkthrough(c);
+                j["explain"] = w->second;
+            }
     }
     if (e.kind != replay_event_kind::punched && e.kind != replay_event_kind::line && e.kind != replay_event_kind::printed) {
         history_.push_back(j);
@@ -935,6 +963,7 @@ json exhibit_server::impl::cable_json(const replay_cable& c) const {
         cj["page_copy"] = c.page_copy;
         cj["printed"] = it->second.printed;
         cj["punched"] = it->second.punched;
+        if (auto w = walkthroughs_.find(c.spec.id); w != walkthroughs_.end()) cj["explain"] = w->second;
     }
     return cj;
 }

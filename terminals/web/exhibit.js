@@ -8,39 +8,38 @@
                   lineText: '', para: null, col: 0, sound: false, noise: false, paused: false, queue: [] };
 
   // ---- Explanations of the header elements -------------------------------------------------
-  const EXPLAIN = {
-    routing: ['Routing line', 'The station called first, then DE ("from"), then the calling station: here WTE10, the White House Communications Agency team travelling with Kissinger. The printer\'s type shows the digit zero as Ø so it is never read as the letter O.'],
-    dtg: ['Precedence and date-time group', 'O = IMMEDIATE: to be handled within 30 minutes, ahead of PRIORITY and ROUTINE traffic. The date-time group gives the day of the month, then hours and minutes in UTC; Z ("Zulu") marks Greenwich time, so 211615Z is the 21st, 16:15 UTC.'],
-    dateline: ['Date line', 'The date in plain words, as the drafter typed it: a check on the date-time group and a heading for the reader.'],
-    to: ['TO', 'The addressee: General Haig, Kissinger\'s deputy at the White House, who passed the substance to the President.'],
-    from: ['FROM', 'The sender: Henry A. Kissinger, then in Beijing.'],
-    series: ['Series tag', 'HAKTO ("Henry A. Kissinger TO") numbers the cables from Kissinger\'s party; replies from Washington are TOHAK. A gap in the numbers shows at once that a cable is missing.'],
-    notrepeatnot: ['NOT REPEAT NOT', 'A negative repeated on purpose: if noise garbles or drops one NOT, the other still keeps the meaning from being reversed.'],
-    signoff: ['Sign-off', 'The closing before the end of the text. Backchannel cables went from one principal to another, so they close like a letter.'],
-    classification: ['Classification', 'The security marking of the cable.'],
-    paragraph: ['Numbered paragraph', 'Paragraphs are numbered so that a reply, or the covering memorandum, can refer to them exactly.'],
+  // The texts are hakto's explanation table (terminals/data/explain, the same as `hakto explain`),
+  // served as explain.json; each cable's own notes (values filled for that cable) come with it.
+  state.table = null;
+  state.explain = {};
+  fetch('explain.json').then((r) => r.json()).then((t) => { state.table = t; }).catch(() => { /* the cable notes still work */ });
+  const TERM_ELEMENTS = {
+    routing: ['routing'], dtg: ['precedence', 'dtg', 'dtg.zone'], dateline: ['date_line'], to: ['to'], from: ['from'],
+    series: ['series.hakto'], notrepeatnot: ['emphasis'], signoff: ['signoff'], classification: ['classification'],
+    paragraph: ['paragraph'],
   };
-  const PREC_NAMES = { Z: 'FLASH: handled at once, ahead of all other traffic', O: 'IMMEDIATE: handled within 30 minutes', P: 'PRIORITY: handled within a few hours', R: 'ROUTINE: handled in turn', Y: 'EMERGENCY COMMAND PRECEDENCE' };
-  /// The explanation of a header element, with the values it actually printed.
-  function explain(term, text) {
-    const [title, general] = EXPLAIN[term] || ['', ''];
-    const plain = text.replace(/Ø/g, '0');
-    if (term === 'routing') {
-      const m = plain.match(/^(\S+(?: \S+)*?) DE (.+)$/);
-      if (m) return [title, `The routing line: the station called (${m[1]}), DE meaning "from", then the calling station (${m[2].replace(/ /g, '')}), the White House Communications Agency station that travelled with Kissinger. The printer's type shows the digit zero as Ø so it is never read as the letter O.`];
+  const norm = (t) => t.replace(/Ø/g, '0').replace(/\s+/g, ' ').trim();
+  function tableNote(id) {
+    const e = state.table && state.table.elements && state.table.elements[id];
+    return e ? { element: id, label: '', title: e.title, value: '', text: e.text } : null;
+  }
+  /// The notes for a touched element: the cable's own notes for that line when there are any,
+  /// else the table's general texts for the kind of element.
+  function notesFor(term, lineText, cable) {
+    const lines = state.explain[cable] || [];
+    const entry = lines.find((l) => norm(l.text) === norm(lineText));
+    let notes = entry ? entry.notes.filter((n) => (term === 'notrepeatnot' ? n.element === 'emphasis' : n.element !== 'emphasis' && n.element !== 'mixed_case')) : [];
+    if (!notes.length) {
+      let ids = TERM_ELEMENTS[term] || [];
+      if (term === 'series' && /^TOHAK/.test(lineText.trim())) ids = ['series.tohak'];
+      notes = ids.map(tableNote).filter(Boolean);
     }
-    if (term === 'dtg') {
-      const m = plain.match(/^([A-Z]{1,2})\s+(\d\d)(\d\d)(\d\d)Z/);
-      if (m) {
-        const p = m[1][0];
-        return [title, `Precedence ${m[1]} = ${PREC_NAMES[p] || p}. Then the date-time group: day ${Number(m[2])} of the month, ${m[3]}:${m[4]} UTC; Z ("Zulu") marks Greenwich time, the same clock for Beijing and Washington.`];
-      }
+    // The paper prints zero as Ø: say why, wherever it appears.
+    if (term !== 'notrepeatnot' && lineText.includes('Ø') && !notes.some((n) => n.element === 'routing.slashed_zero')) {
+      const z = tableNote('routing.slashed_zero');
+      if (z) notes.push(z);
     }
-    if (term === 'series') {
-      const m = plain.match(/^(HAKTO|TOHAK)\s*(\d+)?/);
-      if (m) return [title, `${m[1] === 'HAKTO' ? 'HAKTO ("Henry A. Kissinger TO") marks a cable from Kissinger\'s party' : 'TOHAK ("TO Henry A. Kissinger") marks a cable to Kissinger\'s party'}${m[2] ? `, number ${m[2]} of the series` : ''}. The numbers run in order, so a gap shows at once that a cable is missing.`];
-    }
-    return [title, general];
+    return notes;
   }
   const MONTHS = /^(JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER) \S+, \S+/;
   function classify(text) {
@@ -81,6 +80,7 @@
   function newLine() {
     state.line = document.createElement('div');
     state.line.className = 'line';
+    if (state.page) state.line.dataset.cable = state.page;
     state.lineText = '';
     paper.appendChild(state.line);
     state.col = 0;
@@ -119,10 +119,24 @@
     if (!t) return;
     document.querySelectorAll('#paper .term.shown').forEach((e) => e.classList.remove('shown'));
     t.classList.add('shown');
-    const [title, text] = explain(t.dataset.term, t.textContent.trim());
-    $('explain-title').textContent = `${t.textContent.trim()} — ${title}`;
-    $('explain-text').textContent = text;
+    const line = t.closest('.line');
+    const lineText = line ? line.textContent : t.textContent;
+    const notes = notesFor(t.dataset.term, lineText, line ? line.dataset.cable : state.page);
+    $('explain-title').textContent = `${t.textContent.trim()} — ${notes.length ? notes[0].title : ''}`;
+    const box = $('explain-text');
+    box.innerHTML = '';
+    for (const n of notes) {
+      const p = document.createElement('p');
+      if (notes.length > 1) {
+        const b = document.createElement('strong');
+        b.textContent = `${n.label ? `${n.label.replace(/0/g, 'Ø')}: ` : ''}${n.title}. `;
+        p.appendChild(b);
+      }
+      p.appendChild(document.createTextNode(`${n.value ? `${n.value} ` : ''}${n.text}`));
+      box.appendChild(p);
+    }
     $('explain').classList.remove('hidden');
+    $('explain').scrollTop = 0;
   });
   $('explain-close').addEventListener('click', () => $('explain').classList.add('hidden'));
 
@@ -347,6 +361,7 @@
         return;
       }
       case 'stage':
+        if (e.explain) state.explain[e.cable] = e.explain;
         $('stage').textContent = `${e.cable || ''} ${e.stage}`;
         if (e.stage === 'relaying') { state.queue.push({ id: e.cable, prec: precOf(e.cable), station: e.station }); drawQueue(); activeStation(e.station); }
         if (e.stage === 'transmitting') { state.queue = state.queue.filter((q) => !(q.id === e.cable && q.station === e.from)); drawQueue(); activeCircuit(e.circuit); activeStation(e.from); }
@@ -375,6 +390,7 @@
     drawRoute();
     for (const c of s.cables || []) {
       precs[c.id] = c.precedence;
+      if (c.explain) state.explain[c.id] = c.explain;
       if (c.printed) { for (const g of Array.from(c.printed)) printGlyph(c.id, g, false); finishPrinting(); }
     }
     for (const e of s.history || []) onEvent(e, false);

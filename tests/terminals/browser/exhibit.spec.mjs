@@ -67,7 +67,10 @@ try {
   const dtg = page.locator('#paper .term[data-term="dtg"]', { hasText: 'O 211615Z' }).first();
   await dtg.click();
   const dtgText = await page.locator('#explain-text').textContent();
-  if (!/IMMEDIATE/.test(dtgText) || !/day 21/.test(dtgText) || !/16:15 UTC/.test(dtgText)) fail(`DTG explanation: ${dtgText}`);
+  if (!/IMMEDIATE/.test(dtgText) || !/Day 21/.test(dtgText) || !/16:15/.test(dtgText) || !/Zulu/.test(dtgText)) fail(`DTG explanation: ${dtgText}`);
+  // The same texts as `hakto explain` (terminals/data/explain), served as explain.json.
+  const table = await page.evaluate(async () => (await fetch('explain.json')).json());
+  if (!table.elements || !table.elements.dtg || !dtgText.includes(table.elements.dtg.text)) fail('the DTG explanation is not the shared table\'s');
   console.log('ok: header elements explained');
 
   // Reload mid-run: the page comes back with what has been printed so far.
