@@ -20,6 +20,7 @@ const std::vector<subcommand>& subcommands() {
         {"simulate", "run a scenario's network and traffic; print the speed-of-service report", cmd_simulate},
         {"exhibit", "serve the museum kiosk page: the replay live in a web browser", cmd_exhibit},
         {"import-frus", "read backchannel documents from FRUS TEI XML", cmd_import_frus},
+        {"audio", "teletype codes as RTTY audio (AFSK WAV) and back: encode, decode", cmd_audio},
     }};
     return table;
 }
