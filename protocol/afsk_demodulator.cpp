@@ -9,11 +9,12 @@
 namespace hakto::protocol {
 namespace {
 
-constexpr int lanes = 8;              // partial sums a block kernel keeps (one SIMD register)
-constexpr int blocks_per_unit = 24;   // the filter bank's time resolution, about
-constexpr std::size_t batch = 4096;   // blocks the kernel does at a time
-constexpr double loop_gain = 0.2;     // element clock: share of a frame's timing error taken
-constexpr double period_gain = 0.03;  // element clock: share that goes into the frame length
+constexpr int lanes = 8;                // partial sums a block kernel keeps (one SIMD register)
+constexpr int blocks_per_unit = 24;     // the filter bank's time resolution, about
+constexpr std::size_t batch = 4096;     // blocks the kernel does at a time
+constexpr double tone_over_band = 3.0;  // squelch (2): see decide()
+constexpr double loop_gain = 0.2;       // element clock: share of a frame's timing error taken
+constexpr double period_gain = 0.03;    // element clock: share that goes into the frame length
 
 double db(double power_ratio) {
     return power_ratio > 0 ? 10 * std::log10(power_ratio) : -200;
@@ -298,6 +299,10 @@ void afsk_demodulator::decide(bool final, std::vector<afsk_character>& out) {
         const auto first = static_cast<std::int64_t>(std::ceil(lo));
         auto last = static_cast<std::int64_t>(std::floor(hi));
         const std::int64_t room = blocks_ - (at(7 * unit_) + 2);
+        if (in_step_ && !final && static_cast<double>(room) < next_ + 8.3 * unit_) {
+            trim();  // the wide search may be needed: wait for its blocks too
+            return;
+        }
         if (last > room) {
             if (!final) {
                 trim();
@@ -327,7 +332,24 @@ void afsk_demodulator::decide(bool final, std::vector<afsk_character>& out) {
         }
         double t = static_cast<double>(best_t);
         frame_fit chosen = best;
-        if (in_step_) {
+        if (in_step_ && !period_known_) {
+            // The first frame after hunting, with no frame before it to measure from: look over
+            // every frame length a stop of 1 to 2 units gives. A length clearly not the
+            // configured one (another stop) becomes the flywheel's.
+            const auto wide_first = static_cast<std::int64_t>(std::ceil(next_ + 6.75 * unit_));
+            const auto wide_last =
+                std::min(room, static_cast<std::int64_t>(std::floor(next_ + 8.3 * unit_)));
+            for (std::int64_t w = wide_first; w <= wide_last; ++w) consider(w);
+            const double gap = static_cast<double>(best_t) - next_;
+            if (std::abs(gap - period_) > 0.2 * unit_) {
+                t = static_cast<double>(best_t);
+                chosen = best;
+                period_ = gap;
+            } else {
+                chosen = fit(t);
+            }
+            period_known_ = true;
+        } else if (in_step_) {
             // The element clock, a second-order loop: the start is pulled only part of the way
             // from the expected one towards the best fit, and the frame length learns from the
             // difference, so that the noise in one frame's fit does not become timing error.
@@ -336,14 +358,20 @@ void afsk_demodulator::decide(bool final, std::vector<afsk_character>& out) {
             period_ += period_gain * error;
             chosen = fit(t);
         }
-        double strong = 0, weak = 0;
+        // Squelch, two tests over the frame's seven elements. (1) The stronger tone against the
+        // weaker. (2) The stronger tone's correlation against the power of the whole band: white
+        // noise alone correlates with a tone to about its power (the stronger of two, 1.5
+        // times); a tone correlates to n/2 times its power over n samples.
+        double strong = 0, weak = 0, power = 0;
         for (const energies& e : chosen.e) {
             strong += std::max(e.mark, e.space);
             weak += std::min(e.mark, e.space);
+            power += e.power;
         }
         const double squelch = in_step_ ? options_.squelch_in_step : options_.squelch_hunting;
         const bool start_ok = chosen.d[0] < 0;
-        const bool loud = strong > 0 && strong >= squelch * weak;
+        const bool loud =
+            strong > 0 && strong >= squelch * weak && strong >= tone_over_band * power;
         const bool stop_ok = chosen.d[6] > 0;
         if (in_step_) {
             if (start_ok && loud) {
@@ -368,6 +396,7 @@ void afsk_demodulator::decide(bool final, std::vector<afsk_character>& out) {
             const bool follows =
                 have_last_ && gap >= (7.0 - 0.2) * unit_ && gap <= (8.0 + 0.3) * unit_;
             period_ = follows ? gap : frame_units * unit_;
+            period_known_ = follows;
             in_step_ = true;
             framing_run_ = 0;
             next_ = t;

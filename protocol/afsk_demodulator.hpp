@@ -62,8 +62,8 @@ struct afsk_report {
 struct afsk_demod_options {
     /// Squelch: over a frame's seven elements, the stronger tone's energy must be at least this
     /// many times the weaker one's (noise alone gives about 3).
-    double squelch_hunting = 4.0;
-    double squelch_in_step = 2.0;
+    double squelch_hunting = 6.0;
+    double squelch_in_step = 4.0;
 };
 
 class afsk_demodulator {
@@ -127,10 +127,11 @@ class afsk_demodulator {
     std::uint64_t samples_ = 0;
     // Decision state.
     bool in_step_ = false;
-    double next_ = 0;        // hunting: first block to look at; in step: the last frame's start
-    double period_ = 0;      // in step: the frame length, in blocks, as tracked
-    int framing_run_ = 0;    // framing errors in a row, in step
-    double last_start_ = 0;  // start of the last character delivered
+    double next_ = 0;            // hunting: first block to look at; in step: the last frame's start
+    double period_ = 0;          // in step: the frame length, in blocks, as tracked
+    bool period_known_ = false;  // the frame length was measured, not assumed
+    int framing_run_ = 0;        // framing errors in a row, in step
+    double last_start_ = 0;      // start of the last character delivered
     bool have_last_ = false;
     // Statistics.
     std::uint64_t characters_ = 0, framing_errors_ = 0, false_starts_ = 0;

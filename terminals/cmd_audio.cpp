@@ -317,8 +317,8 @@ int cmd_audio_decode(const std::vector<std::string>& args, cli_io io) {
         "prints, confidence)")("raw-line-ends",
                                "print CR and LF as they come instead of ending lines at CR CR LF")(
         "quiet,q", "no report on standard error")("squelch",
-                                                  po::value<double>()->default_value(4.0),
-                                                  "tone energy over noise a first character needs");
+                                                  po::value<double>()->default_value(6.0),
+                                                  "squelch: how many times the weaker tone the stronger must be for a first character");
     add_line_options(options);
     po::positional_options_description positional;
     positional.add("input", 1);
