@@ -55,15 +55,10 @@ HAKTO_KERNEL_CLONES void kernel_blocks(const T* x, std::size_t blocks, int d, co
             ai += v * sv;
             aq += v * v;
         }
-        float re = 0, im = 0, q = 0;
-        for (int k = 0; k < lanes; ++k) {
-            re += ar[k];
-            im += ai[k];
-            q += aq[k];
-        }
-        out[0] = re;
-        out[1] = im;
-        out[2] = q;
+        // Horizontal sums as a tree: the halves, then the pairs (few shuffles).
+        out[0] = ((ar[0] + ar[4]) + (ar[2] + ar[6])) + ((ar[1] + ar[5]) + (ar[3] + ar[7]));
+        out[1] = ((ai[0] + ai[4]) + (ai[2] + ai[6])) + ((ai[1] + ai[5]) + (ai[3] + ai[7]));
+        out[2] = ((aq[0] + aq[4]) + (aq[2] + aq[6])) + ((aq[1] + aq[5]) + (aq[3] + aq[7]));
     }
 }
 
@@ -183,9 +178,9 @@ void afsk_demodulator::add_blocks(const float* k, std::size_t n, float scale) {
     s0r *= scale;
     s0i *= scale;
     const double scale2 = static_cast<double>(scale) * scale;
-    const std::size_t first = prefix_.size();
-    prefix_.resize(first + n);
-    sums s = prefix_[first - 1];
+    // Two passes: the turned block sums (independent, so vectorised), then the running sums.
+    rotated_.resize(4 * n);
+    double* z = rotated_.data();
     const double* tmr = turn_m_r_.data();
     const double* tmi = turn_m_i_.data();
     const double* tsr = turn_s_r_.data();
@@ -194,10 +189,19 @@ void afsk_demodulator::add_blocks(const float* k, std::size_t n, float scale) {
         const double pmr = m0r * tmr[j] - m0i * tmi[j], pmi = m0r * tmi[j] + m0i * tmr[j];
         const double psr = s0r * tsr[j] - s0i * tsi[j], psi = s0r * tsi[j] + s0i * tsr[j];
         const double re = k[3 * j], im = k[3 * j + 1];
-        s.mr += pmr * re - pmi * im;
-        s.mi += pmr * im + pmi * re;
-        s.sr += psr * re - psi * im;
-        s.si += psr * im + psi * re;
+        z[4 * j] = pmr * re - pmi * im;
+        z[4 * j + 1] = pmr * im + pmi * re;
+        z[4 * j + 2] = psr * re - psi * im;
+        z[4 * j + 3] = psr * im + psi * re;
+    }
+    const std::size_t first = prefix_.size();
+    prefix_.resize(first + n);
+    sums s = prefix_[first - 1];
+    for (std::size_t j = 0; j < n; ++j) {
+        s.mr += z[4 * j];
+        s.mi += z[4 * j + 1];
+        s.sr += z[4 * j + 2];
+        s.si += z[4 * j + 3];
         s.q += k[3 * j + 2] * scale2;
         prefix_[first + j] = s;
     }

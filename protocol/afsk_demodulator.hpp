@@ -121,6 +121,7 @@ class afsk_demodulator {
     std::vector<double> turn_m_r_, turn_m_i_, turn_s_r_, turn_s_i_;  // e^{-jω_t·D·j}, j < batch
     std::vector<float> pending_;  // samples of an unfinished block
     std::vector<float> kernel_out_;
+    std::vector<double> rotated_;  // turned block sums of a batch
     std::vector<sums> prefix_;  // prefix_[i]: sums over blocks [0, base_ + i)
     std::int64_t base_ = 0;     // block of prefix_[0]
     std::int64_t blocks_ = 0;   // complete blocks so far
