@@ -316,9 +316,9 @@ int cmd_audio_decode(const std::vector<std::string>& args, cli_io io) {
         "text, hex (the 5-level codes), or chars (one line a character: time, code, what it "
         "prints, confidence)")("raw-line-ends",
                                "print CR and LF as they come instead of ending lines at CR CR LF")(
-        "quiet,q", "no report on standard error")("squelch",
-                                                  po::value<double>()->default_value(6.0),
-                                                  "squelch: how many times the weaker tone the stronger must be for a first character");
+        "quiet,q", "no report on standard error")(
+        "squelch", po::value<double>()->default_value(6.0),
+        "squelch: how many times the weaker tone the stronger must be for a first character");
     add_line_options(options);
     po::positional_options_description positional;
     positional.add("input", 1);
@@ -342,6 +342,11 @@ int cmd_audio_decode(const std::vector<std::string>& args, cli_io io) {
     auto reader = wav_reader::open(path);
     if (!reader) {
         io.err << "hakto audio decode: " << reader.error().message << "\n";
+        return exit_bad_input;
+    }
+    if (const int rate = reader.value().sample_rate(); rate < 8000 || rate > 192000) {
+        io.err << fmt::format(
+            "hakto audio decode: {}: sample rate {} Hz is outside 8000–192000 Hz\n", path, rate);
         return exit_bad_input;
     }
     auto line = read_line_options(*vm, reader.value().sample_rate(), io, "decode");

@@ -86,6 +86,8 @@ expected<wav_reader, wav_error> wav_reader::open(const std::string& path) {
         return wav_error{fmt::format("{}: not a WAV or other sound file libsndfile reads ({})",
                                      path, sf_strerror(nullptr))};
     }
+    // Floating-point files are read scaled to 16-bit full scale (libsndfile does not by default).
+    sf_command(f, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
     wav_reader r;
     r.h_ = std::make_unique<handle>();
     r.h_->file = f;

@@ -74,9 +74,10 @@ TEST_CASE("hakto decodes what minimodem writes") {
         std::ofstream f(s("in.txt"), std::ios::binary);
         f << text;
     }
-    for (const char* rate : {"48000", "8000"}) {
-        INFO(rate << " Hz");
-        const auto command = std::string{"minimodem --tx -R "} + rate + " -f '" + s("m.wav") +
+    // 48 kHz and 8 kHz 16-bit, and 32-bit float.
+    for (const char* format : {"-R 48000", "-R 8000", "--float-samples"}) {
+        INFO(format);
+        const auto command = std::string{"minimodem --tx "} + format + " -f '" + s("m.wav") +
                              "' -M 2125 -S 2295 --stopbits 1.42 rtty < '" + s("in.txt") +
                              "' 2>/dev/null";
         REQUIRE(std::system(command.c_str()) == 0);
