@@ -37,8 +37,8 @@ typedef std::int16_t shorts8 __attribute__((vector_size(16)));
 
 template <class T>
 HAKTO_KERNEL_CLONES void kernel_blocks(const T* x, std::size_t blocks, int d, const float* c,
-                                       const float* s, float* out) {
-    for (std::size_t b = 0; b < blocks; ++b, x += d, out += 3) {
+                                       const float* s, float* out_re, float* out_im, float* out_q) {
+    for (std::size_t b = 0; b < blocks; ++b, x += d) {
         lanes8 ar = {}, ai = {}, aq = {};
         for (int i = 0; i < d; i += lanes) {
             lanes8 v, cv, sv;
@@ -56,9 +56,26 @@ HAKTO_KERNEL_CLONES void kernel_blocks(const T* x, std::size_t blocks, int d, co
             aq += v * v;
         }
         // Horizontal sums as a tree: the halves, then the pairs (few shuffles).
-        out[0] = ((ar[0] + ar[4]) + (ar[2] + ar[6])) + ((ar[1] + ar[5]) + (ar[3] + ar[7]));
-        out[1] = ((ai[0] + ai[4]) + (ai[2] + ai[6])) + ((ai[1] + ai[5]) + (ai[3] + ai[7]));
-        out[2] = ((aq[0] + aq[4]) + (aq[2] + aq[6])) + ((aq[1] + aq[5]) + (aq[3] + aq[7]));
+        out_re[b] = ((ar[0] + ar[4]) + (ar[2] + ar[6])) + ((ar[1] + ar[5]) + (ar[3] + ar[7]));
+        out_im[b] = ((ai[0] + ai[4]) + (ai[2] + ai[6])) + ((ai[1] + ai[5]) + (ai[3] + ai[7]));
+        out_q[b] = ((aq[0] + aq[4]) + (aq[2] + aq[6])) + ((aq[1] + aq[5]) + (aq[3] + aq[7]));
+    }
+}
+
+// Each block's centre-mixed sum turned to the mark and the space reference: the first block's
+// phasor (m0, s0, scaled) times the table of turns. Independent per block, so vectorised.
+HAKTO_KERNEL_CLONES void turn_blocks(std::size_t n, double m0r, double m0i, double s0r, double s0i,
+                                     const double* tmr, const double* tmi, const double* tsr,
+                                     const double* tsi, const float* re, const float* im,
+                                     double* zmr, double* zmi, double* zsr, double* zsi) {
+    for (std::size_t j = 0; j < n; ++j) {
+        const double pmr = m0r * tmr[j] - m0i * tmi[j], pmi = m0r * tmi[j] + m0i * tmr[j];
+        const double psr = s0r * tsr[j] - s0i * tsi[j], psi = s0r * tsi[j] + s0i * tsr[j];
+        const double r = re[j], m = im[j];
+        zmr[j] = pmr * r - pmi * m;
+        zmi[j] = pmr * m + pmi * r;
+        zsr[j] = psr * r - psi * m;
+        zsi[j] = psr * m + psi * r;
     }
 }
 
@@ -122,8 +139,11 @@ void afsk_demodulator::push(const T* x, std::size_t n, float scale,
     while (i + d <= n) {
         const std::size_t blocks = std::min(batch, (n - i) / d);
         kernel_out_.resize(blocks * 3);
-        kernel_blocks(x + i, blocks, block_, cos_.data(), sin_.data(), kernel_out_.data());
-        add_blocks(kernel_out_.data(), blocks, scale);
+        float* re = kernel_out_.data();
+        float* im = re + blocks;
+        float* q = im + blocks;
+        kernel_blocks(x + i, blocks, block_, cos_.data(), sin_.data(), re, im, q);
+        add_blocks(re, im, q, blocks, scale);
         i += blocks * d;
     }
     for (; i < n; ++i) pending_.push_back(static_cast<float>(x[i]) * scale);
@@ -131,9 +151,9 @@ void afsk_demodulator::push(const T* x, std::size_t n, float scale,
 }
 
 void afsk_demodulator::flush_pending() {
-    float o[3];
-    kernel_blocks(pending_.data(), 1, block_, cos_.data(), sin_.data(), o);
-    add_blocks(o, 1, 1.0f);
+    float re = 0, im = 0, q = 0;
+    kernel_blocks(pending_.data(), 1, block_, cos_.data(), sin_.data(), &re, &im, &q);
+    add_blocks(&re, &im, &q, 1, 1.0f);
     pending_.clear();
 }
 
@@ -168,7 +188,8 @@ void afsk_demodulator::phasor(std::int64_t b, double tone_hz, double& re, double
     im = -std::sin(2 * std::numbers::pi * cycles);
 }
 
-void afsk_demodulator::add_blocks(const float* k, std::size_t n, float scale) {
+void afsk_demodulator::add_blocks(const float* re, const float* im, const float* q, std::size_t n,
+                                  float scale) {
     // The phasor of block blocks_ + j is the first block's times e^{-jω_t·D·j} (a table).
     double m0r, m0i, s0r, s0i;
     phasor(blocks_, params_.mark_hz, m0r, m0i);
@@ -180,29 +201,21 @@ void afsk_demodulator::add_blocks(const float* k, std::size_t n, float scale) {
     const double scale2 = static_cast<double>(scale) * scale;
     // Two passes: the turned block sums (independent, so vectorised), then the running sums.
     rotated_.resize(4 * n);
-    double* z = rotated_.data();
-    const double* tmr = turn_m_r_.data();
-    const double* tmi = turn_m_i_.data();
-    const double* tsr = turn_s_r_.data();
-    const double* tsi = turn_s_i_.data();
-    for (std::size_t j = 0; j < n; ++j) {
-        const double pmr = m0r * tmr[j] - m0i * tmi[j], pmi = m0r * tmi[j] + m0i * tmr[j];
-        const double psr = s0r * tsr[j] - s0i * tsi[j], psi = s0r * tsi[j] + s0i * tsr[j];
-        const double re = k[3 * j], im = k[3 * j + 1];
-        z[4 * j] = pmr * re - pmi * im;
-        z[4 * j + 1] = pmr * im + pmi * re;
-        z[4 * j + 2] = psr * re - psi * im;
-        z[4 * j + 3] = psr * im + psi * re;
-    }
+    double* zmr = rotated_.data();
+    double* zmi = zmr + n;
+    double* zsr = zmi + n;
+    double* zsi = zsr + n;
+    turn_blocks(n, m0r, m0i, s0r, s0i, turn_m_r_.data(), turn_m_i_.data(), turn_s_r_.data(),
+                turn_s_i_.data(), re, im, zmr, zmi, zsr, zsi);
     const std::size_t first = prefix_.size();
     prefix_.resize(first + n);
     sums s = prefix_[first - 1];
     for (std::size_t j = 0; j < n; ++j) {
-        s.mr += z[4 * j];
-        s.mi += z[4 * j + 1];
-        s.sr += z[4 * j + 2];
-        s.si += z[4 * j + 3];
-        s.q += k[3 * j + 2] * scale2;
+        s.mr += zmr[j];
+        s.mi += zmi[j];
+        s.sr += zsr[j];
+        s.si += zsi[j];
+        s.q += q[j] * scale2;
         prefix_[first + j] = s;
     }
     blocks_ += static_cast<std::int64_t>(n);
@@ -415,7 +428,7 @@ void afsk_demodulator::trim() {
     // Keep the blocks the next decision can look back to (two frames before it).
     const double keep_from = next_ - 2 * (params_.units_per_frame() + 1) * unit_;
     const auto keep = static_cast<std::int64_t>(std::floor(keep_from));
-    if (keep - base_ < (1 << 16)) return;
+    if (keep - base_ < 4096) return;
     prefix_.erase(prefix_.begin(), prefix_.begin() + (keep - base_));
     base_ = keep;
 }

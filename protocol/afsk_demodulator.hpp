@@ -101,7 +101,7 @@ class afsk_demodulator {
     template <class T>
     void push(const T* x, std::size_t n, float scale, std::vector<afsk_character>& out);
     void flush_pending();
-    void add_blocks(const float* kernel_sums, std::size_t n, float scale);
+    void add_blocks(const float* re, const float* im, const float* q, std::size_t n, float scale);
     void phasor(std::int64_t block, double tone_hz, double& re, double& im) const;
     void decide(bool final, std::vector<afsk_character>& out);
     [[nodiscard]] energies window(std::int64_t a, std::int64_t b) const;
@@ -122,9 +122,9 @@ class afsk_demodulator {
     std::vector<float> pending_;  // samples of an unfinished block
     std::vector<float> kernel_out_;
     std::vector<double> rotated_;  // turned block sums of a batch
-    std::vector<sums> prefix_;  // prefix_[i]: sums over blocks [0, base_ + i)
-    std::int64_t base_ = 0;     // block of prefix_[0]
-    std::int64_t blocks_ = 0;   // complete blocks so far
+    std::vector<sums> prefix_;     // prefix_[i]: sums over blocks [0, base_ + i)
+    std::int64_t base_ = 0;        // block of prefix_[0]
+    std::int64_t blocks_ = 0;      // complete blocks so far
     std::uint64_t samples_ = 0;
     // Decision state.
     bool in_step_ = false;

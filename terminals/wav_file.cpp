@@ -87,7 +87,10 @@ expected<wav_reader, wav_error> wav_reader::open(const std::string& path) {
                                      path, sf_strerror(nullptr))};
     }
     // Floating-point files are read scaled to 16-bit full scale (libsndfile does not by default).
-    sf_command(f, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
+    // Only for them: asking for it on an integer file sends its reads down a slower path.
+    const int subtype = info.format & SF_FORMAT_SUBMASK;
+    if (subtype == SF_FORMAT_FLOAT || subtype == SF_FORMAT_DOUBLE)
+        sf_command(f, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
     wav_reader r;
     r.h_ = std::make_unique<handle>();
     r.h_->file = f;
