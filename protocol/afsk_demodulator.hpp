@@ -17,13 +17,18 @@
 //    element and a quarter after it for the one that best fits a whole frame: mark before the
 //    start, space in the start element, a clear decision in each data element, mark in the stop
 //    element (the frame's metric, summed over the seven elements). A candidate whose stop reads
-//    space, or whose tone energy does not stand clear of the noise (squelch), is a false start:
-//    hunting goes on a quarter element later.
-// 4. Flywheel. After a good frame the next start is searched only around where a back-to-back
-//    frame would start (from 6.75 units, a 1-unit stop, to 0.3 unit past the configured stop),
-//    so the element clock carries through noise; a frame that does not fit there (the line went
-//    idle, or a burst) sends the receiver back to hunting. A framing error (stop read as space)
-//    is delivered, flagged, and the receiver hunts again from the stop element.
+//    space, or that fails the squelch, is a false start: hunting goes on a quarter element later.
+//    Squelch: over the seven elements the stronger tone must be several times the weaker (6
+//    hunting, 4 in step), and its correlation at least 3 times the power of the whole band
+//    (white noise alone gives 1.5).
+// 4. Element clock (flywheel). In step, the next start is looked for within ±0.15 element of
+//    where a back-to-back frame would start: the last start plus the frame length, both tracked
+//    by a second-order loop (the start pulled a fifth of the way to the best fit, the length
+//    learning 3 % of the difference), so the timing carries through noise. The first frame
+//    after hunting is looked for over every length a stop of 1 to 2 units gives, so a sender
+//    with another stop is followed. No frame where one should be (the line went idle, a burst)
+//    sends the receiver back to hunting, as do two framing errors in a row; a framing error
+//    (stop read as space) is delivered, flagged.
 // 5. Report. Per character: the code, its first sample, and a confidence (the weakest of its
 //    seven element decisions, 0..1). Over the run: the input level, the tone level, and an SNR
 //    estimate (tone power against the rest of the power in the characters' windows, full band).
