@@ -21,6 +21,7 @@ const std::vector<subcommand>& subcommands() {
         {"exhibit", "serve the museum kiosk page: the replay live in a web browser", cmd_exhibit},
         {"import-frus", "read backchannel documents from FRUS TEI XML", cmd_import_frus},
         {"explain", "walk through a cable line by line: what each element is and why", cmd_explain},
+        {"audio", "teletype codes as RTTY audio (AFSK WAV) and back: encode, decode", cmd_audio},
     }};
     return table;
 }

@@ -9,7 +9,9 @@
 
 #include <boost/program_options.hpp>
 
+#include "protocol/diagnostic.hpp"
 #include "protocol/expected.hpp"
+#include "protocol/teletype_code.hpp"
 #include "terminals/cli.hpp"
 
 namespace hakto::terminals {
@@ -34,6 +36,15 @@ std::optional<po::variables_map> parse_arguments(std::string_view name, std::str
                                                  const std::vector<std::string>& args, cli_io io,
                                                  bool& help_shown);
 
+struct hex_error {
+    protocol::source_position where;
+    std::string reason;
+};
+
+/// 5-level codes written as hex: "1B 17 13", "0x1b,0x17"; one or two hex digits a code,
+/// separated by spaces, commas or line ends; '#' starts a comment to the end of the line.
+expected<std::vector<protocol::code>, hex_error> read_hex_codes(std::string_view text);
+
 struct subcommand {
     std::string_view name;
     std::string_view summary;
@@ -49,5 +60,6 @@ int cmd_replay(const std::vector<std::string>& args, cli_io io);
 int cmd_send(const std::vector<std::string>& args, cli_io io);
 int cmd_exhibit(const std::vector<std::string>& args, cli_io io);
 int cmd_explain(const std::vector<std::string>& args, cli_io io);
+int cmd_audio(const std::vector<std::string>& args, cli_io io);
 
 }  // namespace hakto::terminals

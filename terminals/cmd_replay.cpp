@@ -16,6 +16,7 @@
 #include "sim/pacing.hpp"
 #include "terminals/cli_support.hpp"
 #include "terminals/replay.hpp"
+#include "terminals/replay_audio.hpp"
 #include "terminals/replay_render.hpp"
 
 namespace hakto::terminals {
@@ -76,7 +77,9 @@ void add_replay_options(po::options_description& options) {
         "compare", "show the generated memo beside the historical one")(
         "memo-rules", po::value<std::string>(), "a memo rule file to use instead of the built-in rules")(
         "transcript", po::value<std::string>(), "write every event to FILE.json")(
-        "keep-idle", "wait through idle hours at the chosen speed instead of skipping them");
+        "keep-idle", "wait through idle hours at the chosen speed instead of skipping them")(
+        "wav", po::value<std::string>(), "write the sound of the line into the destination to FILE.wav (docs/audio.md)")(
+        "wav-rate", po::value<int>()->default_value(48000), "sample rate of --wav, 8000 to 48000 Hz");
 }
 
 int run_replay(const po::variables_map& vm, replay_options options, cli_io io, const char* name) {
@@ -127,6 +130,21 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
     render_options ro{options.code, options.usos, vm.count("compare") > 0, true};
     json_transcript recorder(*r.value());
     if (vm.count("transcript")) r.value()->add_sink(&recorder);
+    std::unique_ptr<replay_audio> audio;  // --wav: the sound of the circuit
+    if (vm.count("wav")) {
+        const int rate = vm["wav-rate"].as<int>();
+        if (rate < 8000 || rate > 48000) {
+            io.err << "hakto " << name << ": --wav-rate must be 8000 to 48000 Hz\n";
+            return exit_usage;
+        }
+        auto a = replay_audio::create(*r.value(), vm["wav"].as<std::string>(), rate);
+        if (!a) {
+            io.err << "hakto " << name << ": --wav " << a.error().message << "\n";
+            return exit_bad_input;
+        }
+        audio = std::move(a.value());
+        r.value()->add_sink(audio.get());
+    }
 
     bool tty = &io.out == &std::cout && isatty(STDOUT_FILENO);
     std::unique_ptr<terminal_renderer> screen;
@@ -193,6 +211,12 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
         std::filesystem::rename(tmp, path, ec);
         if (ec) {
             io.err << "hakto " << name << ": --transcript " << path << ": " << ec.message() << "\n";
+            return exit_bad_input;
+        }
+    }
+    if (audio) {
+        if (auto w = audio->finish(); !w) {
+            io.err << "hakto " << name << ": --wav " << w.error().message << "\n";
             return exit_bad_input;
         }
     }
