@@ -48,5 +48,7 @@ int cmd_import_frus(const std::vector<std::string>& args, cli_io io);
 int cmd_replay(const std::vector<std::string>& args, cli_io io);
 int cmd_send(const std::vector<std::string>& args, cli_io io);
 int cmd_exhibit(const std::vector<std::string>& args, cli_io io);
+int cmd_station(const std::vector<std::string>& args, cli_io io);
+int cmd_relay(const std::vector<std::string>& args, cli_io io);
 
 }  // namespace hakto::terminals
