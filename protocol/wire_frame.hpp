@@ -66,7 +66,10 @@ namespace capability {
 inline constexpr std::uint32_t authenticate = 1u << 0;  ///< has a shared key: expects auth
 inline constexpr std::uint32_t pacing = 1u << 1;        ///< sends at line speed
 inline constexpr std::uint32_t crypto = 1u << 2;        ///< on-line encryption on the line
-inline constexpr std::uint32_t known = authenticate | pacing | crypto;
+/// Puts line noise on what it sends: the receiving operator must watch for slips and walk
+/// the key tape (without it the key is read in step, exactly).
+inline constexpr std::uint32_t noise = 1u << 3;
+inline constexpr std::uint32_t known = authenticate | pacing | crypto | noise;
 }  // namespace capability
 
 enum class role : std::uint8_t { station = 1, relay = 2 };

@@ -92,7 +92,7 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         std::uint32_t printed = 0, acked = 0;
         bool end_ok = false;
         bool local = false;
-        std::optional<sim::resync_receiver> decrypt;
+        bool decrypting = false;
         steady::time_point next_print{};
     };
     struct link {
@@ -105,6 +105,10 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         std::optional<sim::circuit> line;  // our direction's circuit model (crypto, noise)
         bool encrypts = false;
         std::optional<sim::key_tape> rx_tape;  // the far end's direction, to decrypt
+        // The receiving operator and his tape reader: one for the channel, from message to
+        // message, as on a real circuit (and as sim::circuit keeps it).
+        std::optional<sim::resync_receiver> decrypt;
+        std::optional<sim::key_reader> reader;  // a clean line: no walking
         sim::sim_time vt{};
         steady::duration frame{};  // one character at the paced speed
         outgoing tx;
@@ -408,7 +412,8 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         sc.self_id = config_.id;
         sc.role = config_.role;
         sc.capabilities = (config_.speed > 0 ? wire::capability::pacing : 0u) |
-                          (config_.crypto ? wire::capability::crypto : 0u);
+                          (config_.crypto ? wire::capability::crypto : 0u) |
+                          (config_.noise ? wire::capability::noise : 0u);
         sc.key = config_.key;
         sc.handshake_timeout = config_.handshake_timeout;
         sc.heartbeat = config_.heartbeat;
@@ -479,7 +484,7 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
     }
 
     void dial(link& l) {
-        if (stopping_) return;
+        if (stopping_ || !config_.dial_out) return;
         boost::system::error_code ec;
         auto addr = asio::ip::make_address(l.peer.host, ec);
         if (ec) {
@@ -516,7 +521,7 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
     }
 
     void redial(link& l) {
-        if (stopping_) return;
+        if (stopping_ || !config_.dial_out) return;
         l.dial_timer.expires_after(l.backoff);
         l.backoff = std::min(l.backoff * 2, config_.reconnect_max);
         l.dial_timer.async_wait(
@@ -902,8 +907,24 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
                 l.s->close("key position past the end of the key tape");
                 return;
             }
-            rx.decrypt.emplace(
-                sim::key_reader(*l.rx_tape, static_cast<std::size_t>(b.key_position)));
+            // The begin frame says where the sender's tape starts; the reader is moved there (it is
+            // already there unless a transmission was broken off or the operator walked the tape).
+            const auto want = static_cast<std::size_t>(b.key_position);
+            rx.decrypting = true;
+            if (!(l.s->peer_hello().capabilities & wire::capability::noise)) {
+                // A clean line cannot slip: the key is read in step, character for character.
+                l.reader.emplace(*l.rx_tape, want);
+                l.decrypt.reset();
+            } else {
+                l.reader.reset();
+                bool placed = false;
+                if (l.decrypt) {
+                    const auto at = l.decrypt->reader().position();
+                    placed = at == want || l.decrypt->skip(static_cast<std::ptrdiff_t>(want) -
+                                                           static_cast<std::ptrdiff_t>(at));
+                }
+                if (!placed) l.decrypt.emplace(sim::key_reader(*l.rx_tape, want));
+            }
         }
         rx.codes.reserve(b.length);
         rx.plain.reserve(b.length);
@@ -976,8 +997,11 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
     void print_code(link& l, std::uint8_t code) {
         auto& rx = l.rx;
         std::uint8_t plain = code;
-        if (rx.decrypt) {
-            auto p = rx.decrypt->receive(code);
+        if (rx.decrypting && l.decrypt) {
+            auto p = l.decrypt->receive(code);
+            plain = p ? p.value() : code;
+        } else if (rx.decrypting && l.reader) {
+            auto p = l.reader->decrypt(code);
             plain = p ? p.value() : code;
         }
         rx.plain.push_back(plain);

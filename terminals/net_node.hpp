@@ -63,6 +63,8 @@ struct node_config {
     std::string listen_host = "127.0.0.1";
     std::uint16_t listen_port = 0;
     std::vector<node_peer> peers;
+    /// Dial the neighbours marked dial over TCP (off in tests that hand in streams with adopt()).
+    bool dial_out = true;
     std::vector<std::pair<std::string, std::string>>
         routes;  ///< routing-indicator prefix ("": default) -> peer id
     /// Line speed factor: 1 = the circuit's real speed, 20 = twenty times faster, 0 = no pacing.

@@ -76,6 +76,9 @@ void session::close(const std::string& reason) {
     if (closed_) return;
     closed_ = true;
     timer_.cancel();
+    if (!established_ && !logged_)
+        log(fmt::format("closed {}{} before the handshake ended: {}", remote_,
+                        peer_id_.empty() ? "" : " (" + peer_id_ + ")", reason));
     channel_->close(reason);
     auto self = shared_from_this();
     auto cb = std::move(hooks_.closed);

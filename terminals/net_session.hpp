@@ -88,6 +88,7 @@ class session : public std::enable_shared_from_this<session> {
     phase phase_ = phase::hello;
     bool established_ = false;
     bool closed_ = false;
+    bool logged_ = false;  // why the handshake failed is in the log
     nonce my_nonce_{};
     protocol::wire::hello peer_hello_;
     boost::asio::steady_timer timer_;
