@@ -537,3 +537,20 @@ TEST_CASE("a flood of connections past the limit closes the oldest waiting ones,
     CHECK(count_of(slurp(dir + "/R.log"), "too many connections without hello") >= 70);
     CHECK(r.relay.stop(SIGTERM) == 0);
 }
+
+TEST_CASE(
+    "hakto replay --net runs the default replay across processes and matches the in-process replay",
+    "[net][process]") {
+    auto dir = work_dir("replay-net");
+    process p(HAKTO_BINARY, {"replay", "--net", "--speed", "max"}, dir + "/out.txt");
+    CHECK(p.wait_for(std::chrono::milliseconds{60000}) == 0);
+    auto out = slurp(dir + "/out.txt");
+    INFO(out);
+    CHECK(out.find("WHR (relay") != std::string::npos);
+    CHECK(out.find("THREE AND A HALF HOUR SESSION WITH CHOU WAS DEVOTED PRIMARILY TO") !=
+          std::string::npos);
+    CHECK(out.find("HAKTO 12 delivered at WTE over TCP: 1205 characters, the same as the "
+                   "in-process replay's copy") != std::string::npos);
+    CHECK(out.find("MEMORANDUM FOR:  THE PRESIDENT") != std::string::npos);
+    CHECK(out.find("it is word for word the in-process replay's") != std::string::npos);
+}
