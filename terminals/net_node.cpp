@@ -94,6 +94,7 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         bool local = false;
         bool decrypting = false;
         steady::time_point next_print{};
+        steady::time_point last_print{};
     };
     struct link {
         explicit link(asio::io_context& io) : send_timer(io), print_timer(io), dial_timer(io) {}
@@ -929,6 +930,7 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         rx.codes.reserve(b.length);
         rx.plain.reserve(b.length);
         rx.next_print = steady::now();
+        rx.last_print = rx.next_print - l.frame;
         rx.b = std::move(b);
         l.page.reset();
     }
@@ -963,6 +965,11 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
                             rx.codes.size() + d.codes.size() - rx.printed, receive_limit(l)));
             return;
         }
+        // The printer prints a character when it arrives, and at most one a character time:
+        // print(k) = max(arrival(k), print(k - 1) + one character). With characters waiting, the
+        // slots follow each other a character apart.
+        if (rx.printed == rx.codes.size())
+            rx.next_print = std::max(steady::now(), rx.last_print + l.frame);
         rx.codes.insert(rx.codes.end(), d.codes.begin(), d.codes.end());
         print_due(l);
     }
@@ -1039,8 +1046,11 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         auto now = steady::now();
         while (rx.printed < rx.codes.size()) {
             if (paced) {
-                if (rx.next_print > now) {
-                    l.print_timer.expires_at(rx.next_print);
+                // A character that arrives a little early for its slot (up to a quarter of a
+                // character: network and timer jitter) prints at once; the slots themselves stay a
+                // character apart, so the printer never gains on the line.
+                if (rx.next_print > now + l.frame / 4) {
+                    l.print_timer.expires_at(rx.next_print - l.frame / 4);
                     l.print_timer.async_wait(
                         [weak = weak_from_this(), index = l.index, gen = l.gen,
                          serial = rx.b.serial](const boost::system::error_code& e) {
@@ -1053,10 +1063,10 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
                         });
                     break;
                 }
-                if (rx.next_print + l.frame < now) rx.next_print = now;  // the printer was idle
                 rx.next_print += l.frame;
             }
             print_code(l, rx.codes[rx.printed]);
+            rx.last_print = now;
         }
         // Acknowledge what was printed: every character when paced (the sender's window is a
         // few characters), every 1024 otherwise, and always the last.

