@@ -119,6 +119,10 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         std::chrono::milliseconds backoff{};
         bool reported_unreachable = false;
         std::size_t scan_from = 0;
+        // Serials sent whole (end sent) whose "stored" has not come back: the next cable goes
+        // meanwhile, up to max_in_flight of them.
+        std::vector<std::uint32_t> in_flight;
+        std::uint32_t asked_from = 0;  // a repeat request already sent for serials from here
         std::shared_ptr<tcp::socket> dial_socket;
     };
 
@@ -574,7 +578,9 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
             printer_->print(
                 fmt::format("\r\n*** {} BROKEN OFF: TO BE SENT AGAIN ***\r\n", l.rx.b.label));
         l.tx = outgoing{};
+        l.in_flight.clear();
         l.rx = incoming{};
+        l.asked_from = 0;
         l.page.reset();
     }
 
@@ -635,7 +641,9 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         // A copy that has a serial and is not done goes first: serials go out in order.
         for (std::size_t i = l.scan_from; i < ch.copies.size(); ++i) {
             auto& c = ch.copies[i];
-            if (!c.done && c.serial != 0 && (!best || c.serial < best->serial)) best = &c;
+            if (!c.done && c.serial != 0 && (!best || c.serial < best->serial) &&
+                std::find(l.in_flight.begin(), l.in_flight.end(), c.serial) == l.in_flight.end())
+                best = &c;
         }
         if (best) return best;
         // Then the highest precedence, first in first out within it.
@@ -656,6 +664,7 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
     void pump(link& l) {
         if (stopping_ || !l.s || !l.s->established()) return;
         if (!l.tx.active) {
+            if (l.in_flight.size() >= config_.max_in_flight) return;
             auto* copy = next_copy(l);
             if (!copy) return;
             begin_transmission(l, *copy);
@@ -774,6 +783,18 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         e.checksum = wire::codes_checksum(tx.codes);
         l.s->send(e);
         tx.end_sent = true;
+        next_when_printed(l);
+    }
+
+    /// Once the far end has printed the whole cable, the next one may go while this one is
+    /// being stored (its "stored" comes later).
+    void next_when_printed(link& l) {
+        auto& tx = l.tx;
+        if (!tx.active || !tx.end_sent || tx.acked < tx.codes.size()) return;
+        l.in_flight.push_back(tx.serial);
+        l.send_timer.cancel();
+        l.tx = outgoing{};
+        pump(l);
     }
 
     /// Characters of the transmission whose frame has left the sender by `now`: frame k ends
@@ -805,13 +826,35 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
             }
             tx.acked = std::max(tx.acked, a.printed);
             if (a.stored) {
+                // Stored before we finished (a duplicate): the rest need not go.
                 finish(l, a.serial);
                 return;
             }
-            send_due(l);
+            if (tx.end_sent)
+                next_when_printed(l);
+            else
+                send_due(l);
             return;
         }
-        if (a.stored) mark_done(l, a.serial);
+        if (!a.stored) return;
+        auto it = std::find(l.in_flight.begin(), l.in_flight.end(), a.serial);
+        if (it != l.in_flight.end()) {
+            l.in_flight.erase(it);
+            log_stored(l, a.serial);
+        }
+        mark_done(l, a.serial);
+        pump(l);
+    }
+
+    void log_stored(link& l, std::uint32_t serial) {
+        const auto& ch = store_->out(l.peer.id);
+        for (const auto& c : ch.copies)
+            if (c.serial == serial) {
+                const auto* cb = store_->cable(c.cable);
+                log(fmt::format("{} stored at {} (channel serial {:03})", cb ? cb->label : "?",
+                                l.peer.id, serial));
+                return;
+            }
     }
 
     void mark_done(link& l, std::uint32_t serial) {
@@ -850,9 +893,11 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
             log(fmt::format(
                 "repeat request from {}: some of serials {:03}-{:03} were never sent here",
                 l.peer.id, s.first, s.last));
-        // Whatever is on the line stops; the lowest serial asked for goes first.
+        // Whatever is on the line or awaiting "stored" stops; the lowest serial asked for goes
+        // first, then the rest again in order.
         l.send_timer.cancel();
         l.tx = outgoing{};
+        l.in_flight.clear();
         pump(l);
     }
 
@@ -880,6 +925,10 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
             return;
         }
         if (b.serial > last + 1) {
+            rx.st = incoming::state::skipping;
+            rx.skip = b.serial;
+            if (l.asked_from == last + 1) return;  // asked already; the repeats will come
+            l.asked_from = last + 1;
             ++stats_.gaps;
             wire::service s;
             s.first = last + 1;
@@ -1082,6 +1131,7 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
 
     void store_message(link& l) {
         auto& rx = l.rx;
+        l.asked_from = 0;
         net_cable c;
         c.label = rx.b.label;
         c.origin = rx.b.origin;

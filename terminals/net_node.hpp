@@ -81,6 +81,8 @@ struct node_config {
     std::chrono::milliseconds reconnect_max{3000};
     std::uint32_t window = 16;            ///< characters in flight when paced
     std::uint32_t unpaced_window = 8192;  ///< characters in flight with pacing off
+    /// Whole cables sent and printed at the far end, waiting for "stored", while the next goes.
+    std::size_t max_in_flight = 32;
     std::size_t max_pending_handshakes = 256;
     std::size_t max_connections = 1024;
     std::optional<std::string> out_dir;  ///< delivered cables, one JSON file each
