@@ -259,7 +259,8 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
                                                         delivered_file_name(c)))
                     write_delivery(c);
         auto pending = outstanding();
-        if (pending > 0) log(fmt::format("journal: {} cables to send on", pending));
+        if (pending > 0)
+            log(fmt::format("journal: {} cable{} to send on", pending, pending == 1 ? "" : "s"));
     }
 
     void stop() {
