@@ -93,6 +93,7 @@ node_config config_a(const std::string& journal, bool crypto) {
     p.dial = true;
     p.circuit.id = "ab";
     if (crypto) p.circuit.crypto = hakto::sim::crypto_spec{4242, 20000};
+    if (crypto) c.key = shared_key::from_bytes("a key shared by A and B, for the test").value();
     p.direction = 0;
     c.peers.push_back(p);
     c.routes.emplace_back("", "B");
@@ -114,6 +115,7 @@ node_config config_b(const std::string& journal, bool crypto) {
     p.id = "A";
     p.circuit.id = "ab";
     if (crypto) p.circuit.crypto = hakto::sim::crypto_spec{4242, 20000};
+    if (crypto) c.key = shared_key::from_bytes("a key shared by A and B, for the test").value();
     p.direction = 1;
     c.peers.push_back(p);
     return c;
@@ -158,6 +160,7 @@ TEST_CASE(
     "two nodes over a stream failing after N operations, then restarted from their journals, "
     "deliver every cable exactly once",
     "[net][fault]") {
+    // Plain, then with on-line encryption and a shared key (the challenge-response in the handshake).
     for (bool crypto : {false, true}) {
         std::size_t n = 0;
         for (;; ++n) {
