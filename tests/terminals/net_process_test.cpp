@@ -312,13 +312,13 @@ TEST_CASE(
     auto dir = work_dir("kill");
     net_run r;
     r.dir = dir;
-    r.scenario = line_scenario(dir, 60);
+    r.scenario = line_scenario(dir, 80);
     r.speed = "300x";
     r.start_relay();
     r.start_station(r.b, "B");
     r.start_station(r.a, "A");
     const auto want = filed_codes(r.scenario, "A");
-    REQUIRE(want.size() == 60);
+    REQUIRE(want.size() == 80);
     int kills = 0;
     std::size_t mark = 0;  // where the relay's log stood when it was last started
     for (; kills < 20; ++kills) {
