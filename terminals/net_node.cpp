@@ -294,6 +294,25 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         else
             std::cerr << wall_clock() << " " << config_.id << ": " << m << "\n";
     }
+    /// What sessions say (refusals, bad frames, timeouts): at most 20 lines a second, so that a
+    /// flood of bad connections cannot fill the disk with the log; the rest are counted.
+    void session_log(const std::string& m) {
+        auto now = steady::now();
+        if (now - log_window_ >= std::chrono::seconds{1}) {
+            if (log_suppressed_ > 0)
+                log(fmt::format("({} more lines about connections in the last second not shown)",
+                                log_suppressed_));
+            log_window_ = now;
+            log_lines_ = 0;
+            log_suppressed_ = 0;
+        }
+        if (++log_lines_ > 20) {
+            ++log_suppressed_;
+            return;
+        }
+        log(m);
+    }
+
     void fatal(const std::string& m) {
         log(fmt::format("stopping: {}", m));
         failed_ = true;
@@ -463,7 +482,7 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
             if (auto self = weak.lock()) self->closed(sp, reason);
         };
         h.log = [weak](const std::string& m) {
-            if (auto self = weak.lock()) self->log(m);
+            if (auto self = weak.lock()) self->session_log(m);
         };
         s->start(std::move(h));
         enforce_pending_limit();
@@ -481,11 +500,10 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
                   [](const auto& a, const auto& b) { return a->started() < b->started(); });
         auto excess = waiting.size() - config_.max_pending_handshakes;
         for (std::size_t i = 0; i < excess; ++i) {
-            ++stats_.refused;
-            log(fmt::format(
-                "closed {}: too many connections without hello (limit {}); the oldest goes",
-                waiting[i]->remote(), config_.max_pending_handshakes));
-            waiting[i]->close("too many connections waiting for hello");
+            // (The session logs its closing, with this reason.)
+            waiting[i]->close(
+                fmt::format("too many connections without hello (limit {}): the oldest goes",
+                            config_.max_pending_handshakes));
         }
     }
 
@@ -1191,6 +1209,8 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
     node_stats stats_;
     std::function<void(const std::string&)> log_;
     std::function<void()> on_stop_;
+    steady::time_point log_window_{};
+    std::size_t log_lines_ = 0, log_suppressed_ = 0;
     std::function<void(const net_cable&)> on_delivered_;
     std::function<void(const std::string&, std::uint32_t, std::uint8_t)> on_printed_;
     std::function<void(const std::string&, std::uint32_t, std::uint32_t)> on_sent_;
