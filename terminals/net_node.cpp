@@ -931,6 +931,9 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
                             rx.b.label, rx.b.serial, l.peer.id, rx.printed));
         l.print_timer.cancel();
         rx = incoming{};
+        // The channel serial of ACP 127 format line 1 (protocol facts §1.2): one number a
+        // message on each channel, in order, so that a receiving station sees a message missed
+        // or received twice.
         const auto last = store_->last_received(l.peer.id);
         if (b.serial <= last) {
             ++stats_.duplicates;
@@ -949,6 +952,8 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
             if (l.asked_from == last + 1) return;  // asked already; the repeats will come
             l.asked_from = last + 1;
             ++stats_.gaps;
+            // Ask for the missing ones as an operator did: INT ZDK, "please retransmit"
+            // (protocol facts §1.12).
             wire::service s;
             s.first = last + 1;
             s.last = b.serial - 1;
