@@ -230,6 +230,12 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         if (acceptor_.is_open()) accept();
         for (auto& l : links_)
             if (l->peer.dial) dial(*l);
+        // Delivered cables whose file is missing (a crash between the journal and the file).
+        if (config_.out_dir)
+            for (const auto& [id, c] : store_->cables())
+                if (c.local && !std::filesystem::exists(std::filesystem::path(*config_.out_dir) /
+                                                        delivered_file_name(c)))
+                    write_delivery(c);
         // Cables to file here, once: the journal remembers what was filed.
         bool filed = false;
         for (auto c : config_.to_file) {
@@ -252,12 +258,6 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
             filed = true;
         }
         if (filed) durable([this] { pump_all(); });
-        // Delivered cables whose file is missing (a crash between the journal and the file).
-        if (config_.out_dir)
-            for (const auto& [id, c] : store_->cables())
-                if (c.local && !std::filesystem::exists(std::filesystem::path(*config_.out_dir) /
-                                                        delivered_file_name(c)))
-                    write_delivery(c);
         auto pending = outstanding();
         if (pending > 0)
             log(fmt::format("journal: {} cable{} to send on", pending, pending == 1 ? "" : "s"));
@@ -606,23 +606,18 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
     void closed(const std::shared_ptr<session>& s, const std::string& reason) {
         sessions_.erase(s);
         if (!s->established()) ++stats_.refused;
-        auto it = link_of_.find(s->peer_id());
-        link* l = it == link_of_.end() ? nullptr : links_[it->second].get();
-        if (!l) {
-            // A dialled session that failed before hello carries its expected peer in pending.
-            for (auto& lk : links_)
-                if (lk->pending == s) l = lk.get();
+        for (auto& lk : links_) {
+            auto& l = *lk;
+            const bool was_up = l.s == s;
+            const bool was_pending = l.pending == s;  // dialled, still in its handshake
+            if (was_up) {
+                l.s.reset();
+                reset_link(l);
+                log(fmt::format("{} disconnected: {}", l.peer.id, reason));
+            }
+            if (was_pending) l.pending.reset();
+            if ((was_up || was_pending) && l.peer.dial && !stopping_) redial(l);
         }
-        if (!l) return;
-        bool was_up = l->s == s;
-        bool was_pending = l->pending == s;
-        if (was_up) {
-            l->s.reset();
-            reset_link(*l);
-            log(fmt::format("{} disconnected: {}", l->peer.id, reason));
-        }
-        if (was_pending) l->pending.reset();
-        if ((was_up || was_pending) && l->peer.dial && !stopping_) redial(*l);
     }
 
     // --- frames -----------------------------------------------------------------------------
