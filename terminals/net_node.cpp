@@ -133,6 +133,38 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
 
     expected<void, node_error> build() {
         if (config_.routing_indicator.empty()) config_.routing_indicator = config_.id;
+        // Ids go on the wire in hello and begin frames: check them here, not at the far end.
+        auto id_ok = [](const std::string& id, std::size_t max) {
+            return !id.empty() && id.size() <= max &&
+                   std::all_of(id.begin(), id.end(), [](char ch) {
+                       return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+                   });
+        };
+        if (!id_ok(config_.id, wire::max_station_id))
+            return node_error{fmt::format("station id '{}': 1 to {} capital letters or figures",
+                                          config_.id, wire::max_station_id)};
+        if (!id_ok(config_.routing_indicator, wire::max_addressee))
+            return node_error{
+                fmt::format("routing indicator '{}': 1 to {} capital letters or figures",
+                            config_.routing_indicator, wire::max_addressee)};
+        for (const auto& p : config_.peers)
+            if (!id_ok(p.id, wire::max_station_id))
+                return node_error{fmt::format("neighbour '{}': 1 to {} capital letters or figures",
+                                              p.id, wire::max_station_id)};
+        for (const auto& c : config_.to_file) {
+            wire::begin probe;
+            probe.serial = 1;
+            probe.precedence = c.precedence;
+            probe.length = static_cast<std::uint32_t>(std::max<std::size_t>(c.codes.size(), 1));
+            probe.label = c.label;
+            probe.origin = config_.id;
+            probe.addressees = c.addressees;
+            if (c.codes.size() > wire::max_message_codes)
+                probe.length = wire::max_message_codes + 1;
+            if (auto v = wire::validate(probe); !v)
+                return node_error{fmt::format("cable '{}' cannot go on the wire: {}", c.label,
+                                              v.error().message())};
+        }
         auto st = net_store::open(config_.journal_dir);
         if (!st) return node_error{st.error().message};
         store_ = std::move(st.value());
