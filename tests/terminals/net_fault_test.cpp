@@ -160,7 +160,8 @@ TEST_CASE(
     "two nodes over a stream failing after N operations, then restarted from their journals, "
     "deliver every cable exactly once",
     "[net][fault]") {
-    // Plain, then with on-line encryption and a shared key (the challenge-response in the handshake).
+    // Plain, then with on-line encryption and a shared key (the challenge-response in the
+    // handshake).
     for (bool crypto : {false, true}) {
         std::size_t n = 0;
         for (;; ++n) {
