@@ -730,6 +730,9 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         std::uint64_t key = 0, key_length = 0;
         if (l.line) {
             key = l.line->sender_key_position();
+            // The line model's clock: the cable's filing time at the earliest, after the last
+            // transmission (deterministic: the noise draws do not depend on the wall clock).
+            l.vt = std::max(l.vt, sim::sim_time{sim::sim_duration{c->filed_ns}});
             if (auto busy = l.line->busy_until()) l.vt = std::max(l.vt, *busy);
             l.line->advance(l.vt);
             auto t = l.line->transmit(l.vt, c->codes, c->label);
