@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "protocol/teletype_encoder.hpp"
+#include "support/net_temp.hpp"
 #include "support/net_test_stream.hpp"
 #include "terminals/net_framing.hpp"
 #include "terminals/net_node.hpp"
@@ -19,15 +20,12 @@ using hakto::test::memory_pair;
 namespace {
 
 std::string temp_dir(const std::string& name) {
-    static int counter = 0;
-    // Journals on tmpfs when there is one: these tests are about the protocol, not the disk.
-    auto base = std::filesystem::exists("/dev/shm") ? std::filesystem::path("/dev/shm")
-                                                    : std::filesystem::path(HAKTO_BUILD_DIR);
-    auto dir = base / "hakto-test-net" /
-               (name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir.string();
+    return hakto::test::net_temp_dir(name);
+}
+
+void fs_remove(const std::string& dir) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
 }
 
 /// Runs handlers until `done` holds or `limit` passes.
@@ -223,6 +221,7 @@ TEST_CASE(
             std::size_t files = 0;
             for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(out)) ++files;
             CHECK(files == 3);
+            for (const auto& d : {ja, jb, out}) fs_remove(d);
             if (!tripped) break;
         }
         CHECK(n > 20);

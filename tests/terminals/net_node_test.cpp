@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "protocol/teletype_encoder.hpp"
+#include "support/net_temp.hpp"
 #include "support/net_test_stream.hpp"
 #include "terminals/net_framing.hpp"
 #include "terminals/net_journal.hpp"
@@ -21,13 +22,7 @@ using hakto::test::memory_pair;
 namespace {
 
 std::string temp_dir(const std::string& name) {
-    static int counter = 0;
-    auto base = fs::exists("/dev/shm") ? fs::path("/dev/shm") : fs::path(HAKTO_BUILD_DIR);
-    auto dir = base / "hakto-test-net" /
-               (name + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir.string();
+    return hakto::test::net_temp_dir(name);
 }
 
 template <class F>

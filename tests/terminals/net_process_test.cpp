@@ -34,9 +34,16 @@ using tcp = boost::asio::ip::tcp;
 
 namespace {
 
+/// The test's folder (journals, logs; kept after the test for a look), the one of an earlier
+/// run of the same test removed.
 std::string work_dir(const std::string& name) {
-    auto dir = fs::path(HAKTO_BUILD_DIR) / "test-net" / (name + "-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
+    const auto root = fs::path(HAKTO_BUILD_DIR) / "test-net";
+    std::error_code ec;
+    if (fs::exists(root))
+        for (const auto& e : fs::directory_iterator(root, ec))
+            if (e.path().filename().string().rfind(name + "-", 0) == 0)
+                fs::remove_all(e.path(), ec);
+    auto dir = root / (name + "-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     return dir.string();
 }
