@@ -19,6 +19,8 @@ const std::vector<subcommand>& subcommands() {
         {"send", "compose a cable (HAKTO or TOHAK) and replay it", cmd_send},
         {"simulate", "run a scenario's network and traffic; print the speed-of-service report", cmd_simulate},
         {"exhibit", "serve the museum kiosk page: the replay live in a web browser", cmd_exhibit},
+        {"station", "run a station as a process: its circuits over TCP, journalled, line-paced", cmd_station},
+        {"relay", "run a store-and-forward relay as a process on the network", cmd_relay},
         {"import-frus", "read backchannel documents from FRUS TEI XML", cmd_import_frus},
         {"explain", "walk through a cable line by line: what each element is and why", cmd_explain},
         {"audio", "teletype codes as RTTY audio (AFSK WAV) and back: encode, decode", cmd_audio},

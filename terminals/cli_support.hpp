@@ -61,5 +61,7 @@ int cmd_send(const std::vector<std::string>& args, cli_io io);
 int cmd_exhibit(const std::vector<std::string>& args, cli_io io);
 int cmd_explain(const std::vector<std::string>& args, cli_io io);
 int cmd_audio(const std::vector<std::string>& args, cli_io io);
+int cmd_station(const std::vector<std::string>& args, cli_io io);
+int cmd_relay(const std::vector<std::string>& args, cli_io io);
 
 }  // namespace hakto::terminals

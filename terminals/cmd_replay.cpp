@@ -15,6 +15,7 @@
 #include "protocol/cable_parser.hpp"
 #include "sim/pacing.hpp"
 #include "terminals/cli_support.hpp"
+#include "terminals/net_replay.hpp"
 #include "terminals/replay.hpp"
 #include "terminals/replay_audio.hpp"
 #include "terminals/replay_render.hpp"
@@ -225,11 +226,37 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
     return exit_ok;
 }
 
+/// hakto replay --net (terminals/net_replay.hpp): the options the processes take.
+int run_replay_net(const po::variables_map& vm, replay_options options, cli_io io) {
+    net_replay_options n;
+    n.speed = vm["speed"].as<std::string>();
+    auto code = vm["code"].as<std::string>();
+    if (code != "ustty" && code != "ita2") {
+        io.err << "hakto replay: --code must be ustty or ita2\n";
+        return exit_usage;
+    }
+    options.code = code == "ita2" ? protocol::code_set::ita2 : protocol::code_set::us_tty;
+    options.usos = vm.count("usos") > 0;
+    options.noise = vm.count("noise") > 0;
+    options.crypto = vm.count("no-crypto") == 0;
+    if (vm.count("frus")) options.frus_files = vm["frus"].as<std::vector<std::string>>();
+    if (vm.count("memo-rules")) options.memo_rules_file = vm["memo-rules"].as<std::string>();
+    if (vm.count("seed") || vm.count("transcript")) {
+        io.err << "hakto replay: --net does not take --seed or --transcript\n";
+        return exit_usage;
+    }
+    n.scenario_argument = options.scenario;
+    n.compare = vm.count("compare") > 0;
+    n.replay = std::move(options);
+    return run_net_replay(n, io);
+}
+
 }  // namespace
 
 int cmd_replay(const std::vector<std::string>& args, cli_io io) {
     po::options_description options("options");
     add_replay_options(options);
+    options.add_options()("net", "run across real processes on 127.0.0.1: each station a hakto station or relay");
     po::positional_options_description positional;
     bool help = false;
     auto vm = parse_arguments("replay", "[--scenario june1972|FILE] [--frus FILE...] [--speed real|Nx|max] [--noise]",
@@ -240,6 +267,7 @@ int cmd_replay(const std::vector<std::string>& args, cli_io io) {
     if (vm->count("scenario")) ro.scenario = (*vm)["scenario"].as<std::string>();
     else ro.cables = {"HAKTO 12"};  // the default replay: the founding cable
     if (vm->count("cable")) ro.cables = (*vm)["cable"].as<std::vector<std::string>>();
+    if (vm->count("net")) return run_replay_net(*vm, ro, io);
     return run_replay(*vm, ro, io, "replay");
 }
 
