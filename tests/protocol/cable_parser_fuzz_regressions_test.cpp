@@ -1,0 +1,24 @@
+// The cable_parser fuzz target's seed corpus and every crash it found, run through the target's own
+// property checks (tests/fuzz/cable_parser_fuzz.cpp).
+#define HAKTO_FUZZ_UNIT_TEST 1
+#include "fuzz/cable_parser_fuzz.cpp"
+
+#include <catch2/catch.hpp>
+
+#include "support/fuzz_inputs.hpp"
+
+TEST_CASE("fuzz target cable_parser: the seed corpus keeps its properties") {
+    auto inputs = hakto::test::fuzz_inputs("corpus", "cable_parser");
+    REQUIRE_FALSE(inputs.empty());
+    for (const auto& in : inputs) {
+        INFO(in.path);
+        CHECK_NOTHROW(cable_parser_fuzz_one(hakto::test::fuzz_data(in), in.bytes.size()));
+    }
+}
+
+TEST_CASE("fuzz target cable_parser: the inputs of fixed crashes keep their properties") {
+    for (const auto& in : hakto::test::fuzz_inputs("regressions", "cable_parser")) {
+        INFO(in.path);
+        CHECK_NOTHROW(cable_parser_fuzz_one(hakto::test::fuzz_data(in), in.bytes.size()));
+    }
+}
