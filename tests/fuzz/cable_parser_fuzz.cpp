@@ -26,13 +26,13 @@ std::string describe(const diagnostic& d) {
 void check_diagnostics(std::string_view input, const document& doc) {
     hakto::fuzz::line_table table{input};
     for (const auto& d : doc.notes_for_reader) {
-        hakto::fuzz::check(!d.code.empty() && !d.message.empty(),
-                           "every diagnostic has a code and a message", describe(d));
+        HAKTO_FUZZ_CHECK(!d.code.empty() && !d.message.empty(),
+                         "every diagnostic has a code and a message", describe(d));
         if (d.level == severity::error)
-            hakto::fuzz::check(d.where.line != 0, "every error has a place", describe(d));
+            HAKTO_FUZZ_CHECK(d.where.line != 0, "every error has a place", describe(d));
         if (d.where.line != 0)
-            hakto::fuzz::check(table.inside(d.where.line, d.where.column),
-                               "a diagnostic's place is inside the input", describe(d));
+            HAKTO_FUZZ_CHECK(table.inside(d.where.line, d.where.column),
+                             "a diagnostic's place is inside the input", describe(d));
     }
 }
 
@@ -66,8 +66,8 @@ HAKTO_FUZZ_ENTRY(cable_parser) {
         check_diagnostics(page, again);
         auto page_again =
             format_cable(again.message, format_options{header_style::abbreviated, 0, false});
-        hakto::fuzz::check(page_again == page, "format(parse(format(c))) == format(c)",
-                           "first:\n" + page + "\nsecond:\n" + page_again);
+        HAKTO_FUZZ_CHECK(page_again == page, "format(parse(format(c))) == format(c)",
+                         "first:\n" + page + "\nsecond:\n" + page_again);
     });
     return 0;
 }

@@ -40,9 +40,12 @@ struct property_broken : std::runtime_error {
 #endif
 }
 
-inline void check(bool ok, std::string_view property, std::string_view detail = {}) {
-    if (!ok) fail(property, detail);
-}
+/// HAKTO_FUZZ_CHECK(condition, property[, detail]): the detail (often a costly string) is
+/// only made when the condition fails.
+#define HAKTO_FUZZ_CHECK(condition, ...)                    \
+    do {                                                    \
+        if (!(condition)) ::hakto::fuzz::fail(__VA_ARGS__); \
+    } while (false)
 
 /// Runs `f`; an exception escaping it breaks the property "no exception escapes".
 template <class F>

@@ -12,7 +12,6 @@
 #include "terminals/frus_import.hpp"
 
 using namespace hakto::terminals;
-using hakto::fuzz::check;
 using hakto::protocol::source_position;
 
 namespace {
@@ -24,7 +23,7 @@ std::string show(const source_position& p) {
 void check_place(const hakto::fuzz::line_table& table, const source_position& p,
                  std::string_view what) {
     if (p.line == 0) return;  // "not known"
-    check(table.inside(p.line, p.column), what, show(p));
+    HAKTO_FUZZ_CHECK(table.inside(p.line, p.column), what, show(p));
 }
 
 }  // namespace
@@ -36,8 +35,8 @@ HAKTO_FUZZ_ENTRY(tei_import) {
         options.all_documents = true;
         auto imported = import_frus(xml, "fuzz.xml", options);
         if (!imported) {
-            check(imported.error().message.rfind("fuzz.xml", 0) == 0, "an error names the file",
-                  imported.error().message);
+            HAKTO_FUZZ_CHECK(imported.error().message.rfind("fuzz.xml", 0) == 0,
+                             "an error names the file", imported.error().message);
             return;
         }
         hakto::fuzz::line_table table{xml, false};
@@ -47,13 +46,14 @@ HAKTO_FUZZ_ENTRY(tei_import) {
                 for (const auto& line : *lines) {
                     check_place(table, line.where, "a line's place is inside the XML");
                     for (const auto& pb : line.page_breaks)
-                        check(pb.offset <= line.text.size(), "a page break lies within its line");
+                        HAKTO_FUZZ_CHECK(pb.offset <= line.text.size(),
+                                         "a page break lies within its line");
                 }
             for (const auto& note : doc.notes)
                 check_place(table, note.where, "a note's place is inside the XML");
             for (const auto& d : doc.import_diagnostics) {
-                check(!d.code.empty() && !d.message.empty(),
-                      "an import diagnostic has a code and a message");
+                HAKTO_FUZZ_CHECK(!d.code.empty() && !d.message.empty(),
+                                 "an import diagnostic has a code and a message");
                 check_place(table, d.where, "an import diagnostic's place is inside the XML");
             }
             hakto::fuzz::line_table published{doc.published_text};

@@ -20,7 +20,6 @@
 #include "protocol/teletype_encoder.hpp"
 
 using namespace hakto::protocol;
-using hakto::fuzz::check;
 
 namespace {
 
@@ -72,7 +71,7 @@ void check_codes(std::span<const code> codes, const decode_options& d) {
     teletype_decoder receiver{d};
     std::string fed;
     for (auto c : codes) append_meaning(fed, receiver.feed(c));
-    check(fed == text, "decode equals feeding the codes one by one");
+    HAKTO_FUZZ_CHECK(fed == text, "decode equals feeding the codes one by one");
 
     std::vector<code> masked(codes.begin(), codes.end());
     std::vector<invalid_code> invalid;
@@ -80,55 +79,60 @@ void check_codes(std::span<const code> codes, const decode_options& d) {
         if (masked[i] > codes::mask) invalid.push_back({i, masked[i]});
         masked[i] &= codes::mask;
     }
-    check(decode(masked, d) == text, "decode reads only the five low bits");
+    HAKTO_FUZZ_CHECK(decode(masked, d) == text, "decode reads only the five low bits");
 
     auto checked = decode_checked(codes, d);
     if (invalid.empty()) {
-        check(checked.has_value() && checked.value() == text,
-              "decode_checked equals decode on 5-level codes");
+        HAKTO_FUZZ_CHECK(checked.has_value() && checked.value() == text,
+                         "decode_checked equals decode on 5-level codes");
     } else {
-        check(!checked.has_value(), "decode_checked rejects a value above 0x1F");
-        check(checked.error().codes == invalid, "decode_checked lists every value above 0x1F");
-        check(!checked.error().message().empty(), "decode_checked's error has a message");
+        HAKTO_FUZZ_CHECK(!checked.has_value(), "decode_checked rejects a value above 0x1F");
+        HAKTO_FUZZ_CHECK(checked.error().codes == invalid,
+                         "decode_checked lists every value above 0x1F");
+        HAKTO_FUZZ_CHECK(!checked.error().message().empty(),
+                         "decode_checked's error has a message");
     }
 
     if (text.find("\xEF\xBF\xBD") != std::string::npos) return;  // an unassigned ITA2 figure
     encode_options e{d.set, d.usos, true};
     auto sent = encode(text, e);
-    check(sent.has_value(), "a decoded text encodes (strict)", sent ? "" : sent.error().message());
-    check(decode(sent.value().codes, d) == text, "decode(encode(decode(c))) == decode(c)",
-          show(sent.value().codes));
+    HAKTO_FUZZ_CHECK(sent.has_value(), "a decoded text encodes (strict)",
+                     sent ? "" : sent.error().message());
+    HAKTO_FUZZ_CHECK(decode(sent.value().codes, d) == text,
+                     "decode(encode(decode(c))) == decode(c)", show(sent.value().codes));
     if (d.usos)
-        check(decode(sent.value().codes, decode_options{d.set, false}) == text,
-              "a USOS encoding prints the same on a receiver without USOS",
-              show(sent.value().codes));
+        HAKTO_FUZZ_CHECK(decode(sent.value().codes, decode_options{d.set, false}) == text,
+                         "a USOS encoding prints the same on a receiver without USOS",
+                         show(sent.value().codes));
 }
 
 void check_text(std::string_view text, code_set set, bool usos, std::size_t cut) {
     auto lenient = encode(text, encode_options{set, usos, false});
-    check(lenient.has_value(), "lenient encoding never fails");
+    HAKTO_FUZZ_CHECK(lenient.has_value(), "lenient encoding never fails");
     const auto& subs = lenient.value().substitutions;
     auto strict = encode(text, encode_options{set, usos, true});
     if (subs.empty()) {
-        check(strict.has_value(), "strict encoding succeeds when lenient substitutes nothing",
-              strict ? "" : strict.error().message());
-        check(strict.value().codes == lenient.value().codes,
-              "strict and lenient encodings agree without substitutions");
+        HAKTO_FUZZ_CHECK(strict.has_value(),
+                         "strict encoding succeeds when lenient substitutes nothing",
+                         strict ? "" : strict.error().message());
+        HAKTO_FUZZ_CHECK(strict.value().codes == lenient.value().codes,
+                         "strict and lenient encodings agree without substitutions");
     } else {
-        check(!strict.has_value(), "strict encoding fails when lenient substitutes");
+        HAKTO_FUZZ_CHECK(!strict.has_value(), "strict encoding fails when lenient substitutes");
         const auto& bad = strict.error().characters;
-        check(bad.size() == subs.size(), "strict lists every character lenient substitutes",
-              strict.error().message());
+        HAKTO_FUZZ_CHECK(bad.size() == subs.size(),
+                         "strict lists every character lenient substitutes",
+                         strict.error().message());
         for (std::size_t i = 0; i < bad.size(); ++i)
-            check(bad[i].offset == subs[i].offset && bad[i].where == subs[i].where,
-                  "strict and lenient name the same places", strict.error().message());
+            HAKTO_FUZZ_CHECK(bad[i].offset == subs[i].offset && bad[i].where == subs[i].where,
+                             "strict and lenient name the same places", strict.error().message());
     }
 
     teletype_encoder pieces{encode_options{set, usos, false}};
     auto first = pieces.encode(text.substr(0, cut));
     auto second = pieces.encode(text.substr(cut));
     auto last = pieces.finish();
-    check(first && second && last, "lenient piecewise encoding never fails");
+    HAKTO_FUZZ_CHECK(first && second && last, "lenient piecewise encoding never fails");
     std::vector<code> joined;
     std::vector<substitution> joined_subs;
     for (const auto* part : {&first.value(), &second.value(), &last.value()}) {
@@ -136,25 +140,27 @@ void check_text(std::string_view text, code_set set, bool usos, std::size_t cut)
         joined_subs.insert(joined_subs.end(), part->substitutions.begin(),
                            part->substitutions.end());
     }
-    check(joined == lenient.value().codes, "encoding in pieces gives the codes of the whole",
-          show(joined) + "\n" + show(lenient.value().codes));
-    check(joined_subs == subs, "encoding in pieces gives the substitutions of the whole");
+    HAKTO_FUZZ_CHECK(joined == lenient.value().codes,
+                     "encoding in pieces gives the codes of the whole",
+                     show(joined) + "\n" + show(lenient.value().codes));
+    HAKTO_FUZZ_CHECK(joined_subs == subs,
+                     "encoding in pieces gives the substitutions of the whole");
 
     auto printed = decode(lenient.value().codes, decode_options{set, usos});
     auto resent = encode(printed, encode_options{set, usos, true});
-    check(resent.has_value(), "a printed text encodes (strict)",
-          resent ? "" : resent.error().message());
+    HAKTO_FUZZ_CHECK(resent.has_value(), "a printed text encodes (strict)",
+                     resent ? "" : resent.error().message());
     // The printer does nothing with NUL (blank tape), so decoding drops it; a text of NULs
     // alone prints nothing at all, and nothing encodes as no codes.
     if (printed.empty()) {
-        check(resent.value().codes.empty(), "an empty text encodes as no codes");
+        HAKTO_FUZZ_CHECK(resent.value().codes.empty(), "an empty text encodes as no codes");
         return;
     }
     auto without_nul = lenient.value().codes;
     std::erase(without_nul, codes::nul);
-    check(resent.value().codes == without_nul,
-          "encode(decode(encode(t))) == encode(t) without NULs",
-          show(resent.value().codes) + "\n" + show(lenient.value().codes));
+    HAKTO_FUZZ_CHECK(resent.value().codes == without_nul,
+                     "encode(decode(encode(t))) == encode(t) without NULs",
+                     show(resent.value().codes) + "\n" + show(lenient.value().codes));
 }
 
 }  // namespace
