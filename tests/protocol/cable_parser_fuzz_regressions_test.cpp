@@ -3,6 +3,8 @@
 #define HAKTO_FUZZ_UNIT_TEST 1
 #include "fuzz/cable_parser_fuzz.cpp"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "support/fuzz_inputs.hpp"
@@ -20,5 +22,35 @@ TEST_CASE("fuzz target cable_parser: the inputs of fixed crashes keep their prop
     for (const auto& in : hakto::test::fuzz_inputs("regressions", "cable_parser")) {
         INFO(in.path);
         CHECK_NOTHROW(cable_parser_fuzz_one(hakto::test::fuzz_data(in), in.bytes.size()));
+    }
+}
+
+TEST_CASE("fuzz findings in the cable reader, read as a person would") {
+    using namespace hakto::protocol;
+    SECTION("a title alone: the no-cable error is placed on the title's line") {
+        auto d = parse_document(
+            "140. Backchannel Message HAKTO 7 From the Assistant (Kissinger) to the Deputy");
+        auto e = std::find_if(d.notes_for_reader.begin(), d.notes_for_reader.end(),
+                              [](const diagnostic& x) { return x.code == "no-cable"; });
+        REQUIRE(e != d.notes_for_reader.end());
+        CHECK(e->where == source_position{1, 1});
+    }
+    SECTION("a precedence prosign alone on a header line is the precedence") {
+        auto d = parse_document("WE DE WTE10\nO\n\n1. TEXT.\n");
+        CHECK(d.message.prec == precedence::immediate);
+        REQUIRE(d.message.paragraphs.size() == 1);
+        CHECK(d.message.paragraphs[0].text == "TEXT.");
+    }
+    SECTION("a numbered line is a paragraph, not the sign-off") {
+        auto d = parse_document("WE DE WTE10\nO 211615Z JUN 72\n1. TEXT.\n2. WARM REGARDS\n");
+        CHECK_FALSE(d.message.signoff);
+        CHECK(d.message.paragraphs.size() == 2);
+    }
+    SECTION("DE is never a routing indicator of format line 2") {
+        auto d =
+            parse_document("VZCZCWTA017\nO DE WTABTO A\nDE RUWTA\nO 211615Z JUN 72\n1. TEXT.\n");
+        if (d.message.envelope)
+            for (const auto& ri : d.message.envelope->routing_indicators) CHECK(ri != "DE");
+        if (d.message.routing) CHECK(d.message.routing->called != "DE");
     }
 }
