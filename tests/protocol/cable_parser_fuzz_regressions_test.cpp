@@ -19,7 +19,9 @@ TEST_CASE("fuzz target cable_parser: the seed corpus keeps its properties") {
 }
 
 TEST_CASE("fuzz target cable_parser: the inputs of fixed crashes keep their properties") {
-    for (const auto& in : hakto::test::fuzz_inputs("regressions", "cable_parser")) {
+    auto inputs = hakto::test::fuzz_inputs("regressions", "cable_parser");
+    REQUIRE_FALSE(inputs.empty());
+    for (const auto& in : inputs) {
         INFO(in.path);
         CHECK_NOTHROW(cable_parser_fuzz_one(hakto::test::fuzz_data(in), in.bytes.size()));
     }

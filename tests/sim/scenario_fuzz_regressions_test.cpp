@@ -17,7 +17,9 @@ TEST_CASE("fuzz target scenario: the seed corpus keeps its properties") {
 }
 
 TEST_CASE("fuzz target scenario: the inputs of fixed crashes keep their properties") {
-    for (const auto& in : hakto::test::fuzz_inputs("regressions", "scenario")) {
+    auto inputs = hakto::test::fuzz_inputs("regressions", "scenario");
+    REQUIRE_FALSE(inputs.empty());
+    for (const auto& in : inputs) {
         INFO(in.path);
         CHECK_NOTHROW(scenario_fuzz_one(hakto::test::fuzz_data(in), in.bytes.size()));
     }

@@ -17,7 +17,9 @@ TEST_CASE("fuzz target tei_import: the seed corpus keeps its properties") {
 }
 
 TEST_CASE("fuzz target tei_import: the inputs of fixed crashes keep their properties") {
-    for (const auto& in : hakto::test::fuzz_inputs("regressions", "tei_import")) {
+    auto inputs = hakto::test::fuzz_inputs("regressions", "tei_import");
+    REQUIRE_FALSE(inputs.empty());
+    for (const auto& in : inputs) {
         INFO(in.path);
         CHECK_NOTHROW(tei_import_fuzz_one(hakto::test::fuzz_data(in), in.bytes.size()));
     }
