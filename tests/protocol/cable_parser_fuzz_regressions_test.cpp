@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "protocol/series_tag.hpp"
 #include "support/fuzz_inputs.hpp"
 
 TEST_CASE("fuzz target cable_parser: the seed corpus keeps its properties") {
@@ -47,6 +48,16 @@ TEST_CASE("fuzz findings in the cable reader, read as a person would") {
         auto d = parse_document("WE DE WTE10\nO 211615Z JUN 72\n1. TEXT.\n2. WARM REGARDS\n");
         CHECK_FALSE(d.message.signoff);
         CHECK(d.message.paragraphs.size() == 2);
+    }
+    SECTION("a series tag's second serial is letters and digits, never cut inside a character") {
+        auto t =
+            find_series_tag("Backchannel Message HAKTO 4/C         7\xEF\xBF\xBD<\xEF\xBF\xBD");
+        REQUIRE(t);
+        CHECK(t->number == 4);
+        CHECK_FALSE(t->second_serial);
+        auto u = find_series_tag("Backchannel Message Tohak 89/WHS 2289 From the Deputy");
+        REQUIRE(u);
+        CHECK(u->second_serial == "WHS 2289");
     }
     SECTION("DE is never a routing indicator of format line 2") {
         auto d =
