@@ -741,7 +741,7 @@ std::optional<std::string> classification_from_notes(const std::vector<source_no
             if (pos == std::string::npos) continue;
             if (pos >= 2 && n.text[pos - 2] != '.' && n.text[pos - 2] != ';') continue;  // sentence start
             auto end = n.text.find('.', pos);
-            auto found = to_upper_ascii(std::string_view{n.text}.substr(pos, end == std::string::npos ? std::string::npos : end - pos));
+            auto found = to_upper_ascii(trim(std::string_view{n.text}.substr(pos, end == std::string::npos ? std::string::npos : end - pos)));
             // Only what the reader would read back as a classification line ("Top Secretnt" is not).
             if (is_classification_line(found)) return found;
         }
