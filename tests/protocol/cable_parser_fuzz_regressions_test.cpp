@@ -59,6 +59,14 @@ TEST_CASE("fuzz findings in the cable reader, read as a person would") {
         REQUIRE(u);
         CHECK(u->second_serial == "WHS 2289");
     }
+    SECTION("an address beginning with DE is written with its colon") {
+        auto d = parse_document("VFE DE WTE10\n191810Z JUN 72\nTO: DE GENERAL HAIG\n1. TEXT.\n");
+        REQUIRE(d.message.to == "DE GENERAL HAIG");
+        format_options o;
+        o.wrap_column = 0;
+        auto again = parse_document(format_cable(d.message, o));
+        CHECK(again.message.to == "DE GENERAL HAIG");
+    }
     SECTION("DE is never a routing indicator of format line 2") {
         auto d =
             parse_document("VZCZCWTA017\nO DE WTABTO A\nDE RUWTA\nO 211615Z JUN 72\n1. TEXT.\n");
