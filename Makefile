@@ -2,8 +2,10 @@
 PRESET ?= $(if $(CI),ci,release)
 BUILD  := build/$(PRESET)
 JOBS   ?= 2
+# Seconds each fuzz target runs in `make fuzz` (CI: 5).
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test bench asan format clean
+.PHONY: all deps build demo test bench asan fuzz format clean
 
 all: build
 
@@ -23,10 +25,15 @@ test: build
 bench: build
 	@scripts/run-bench $(BUILD)
 
+# The tests again under AddressSanitizer and UndefinedBehaviorSanitizer (a second, Debug build).
 asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan
+
+# The libFuzzer targets (clang++-14), each run for FUZZ_SECONDS; fails on any crash.
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) scripts/run-fuzz
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

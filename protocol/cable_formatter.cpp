@@ -30,6 +30,9 @@ void put(std::string& out, std::string_view text, std::size_t wrap) {
 }
 
 std::string address_line(const char* word, const std::string& value, bool colon) {
+    // "TO DE X" would read as a routing line ("<called> DE <calling>"): a colon keeps it an
+    // address.
+    if (starts_with_word(trim(value), "DE")) colon = true;
     return fmt::format("{}{} {}", word, colon ? ":" : "", value);
 }
 

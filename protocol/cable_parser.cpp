@@ -270,6 +270,7 @@ bool is_classification_line(std::string_view line) {
 
 /// A sign-off: "WARM REGARDS", "WARM REGARDS.", "REGARDS", "BEST REGARDS", "WARMEST REGARDS".
 bool is_signoff(std::string_view line) {
+    if (paragraph_number(line)) return false;  // "1. WARM REGARDS" is a paragraph of text
     auto u = to_upper_ascii(trim(line));
     while (!u.empty() && (u.back() == '.' || u.back() == ',')) u.pop_back();
     if (u.size() > 40 || u.empty()) return false;
@@ -376,7 +377,8 @@ struct cable_reader {
         {
             auto w = split_words(upper);
             auto is_station = [](std::string_view x) {
-                return x.size() >= 2 && x.size() <= 8 &&
+                // DE is the prosign "from" (format line 3), never a routing indicator.
+                return x.size() >= 2 && x.size() <= 8 && x != "DE" &&
                        std::all_of(x.begin(), x.end(), [](char ch) { return std::isupper(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)); });
             };
             // Routing indicators start with R (worldwide tape relay) or Q; right after format
@@ -470,6 +472,18 @@ struct cable_reader {
             ++i;
             if (i < t.size() && std::isalpha(static_cast<unsigned char>(t[i]))) continue;  // "OO"
             while (i < t.size() && t[i] == ' ') ++i;
+        }
+        if (prec && i == t.size()) {
+            // The prosign alone ("O"): a precedence whose DTG is missing or unreadable, as the
+            // formatter writes such a cable back. A header line, not a paragraph of text.
+            if (c.date_time_group || c.prec) {
+                report(at(l, lead), severity::warning, "dtg-repeated", "a second precedence and DTG line; the first is kept");
+            } else {
+                c.prec = prec;
+                dtg_where = at(l, lead);
+            }
+            header_seen(header_field::precedence_dtg);
+            return true;
         }
         auto reading = read_dtg(t.substr(i), l.number, column_of(l.text, lead + i));
         if (!reading.value && reading.notes.empty()) return false;
@@ -778,7 +792,9 @@ std::optional<std::string> classification_from_notes(const std::vector<source_no
             if (pos == std::string::npos) continue;
             if (pos >= 2 && n.text[pos - 2] != '.' && n.text[pos - 2] != ';') continue;  // sentence start
             auto end = n.text.find('.', pos);
-            return to_upper_ascii(std::string_view{n.text}.substr(pos, end == std::string::npos ? std::string::npos : end - pos));
+            auto found = to_upper_ascii(trim(std::string_view{n.text}.substr(pos, end == std::string::npos ? std::string::npos : end - pos)));
+            // Only what the reader would read back as a classification line ("Top Secretnt" is not).
+            if (is_classification_line(found)) return found;
         }
     }
     return std::nullopt;
@@ -927,7 +943,9 @@ document parse_document(std::string_view input, const parse_options& options) {
     auto& c = doc.message;
     bool any_cable = c.routing || c.date_time_group || c.prec || c.series || !c.paragraphs.empty() || c.signoff;
     if (!any_cable) {
-        report({lines[i].number, 1}, severity::error, "no-cable", "no cable was found: no routing line, DTG, series tag or text");
+        // A title alone leaves i past the last line: the place is then the title's line.
+        report({lines[std::min(i, n - 1)].number, 1}, severity::error, "no-cable",
+               "no cable was found: no routing line, DTG, series tag or text");
     } else {
         if (options.infer_from_context) infer_from_context(doc, cable, report);
         cross_check(doc, report);

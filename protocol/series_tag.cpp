@@ -29,13 +29,23 @@ std::optional<series_tag> read_at(std::string_view text, std::size_t& consumed) 
         t.number = std::stoi(std::string{text.substr(d0, j - d0)});
         i = j;
         if (i < text.size() && text[i] == '/') {
-            std::size_t k = i + 1;
-            std::size_t s0 = k;
-            // Second serial: digits, or letters and digits ("WHS 2289"), up to '/' or the end.
-            while (k < text.size() && text[k] != '/' && k - s0 < 16) ++k;
-            auto second = trim(text.substr(s0, k - s0));
-            if (!second.empty()) {
-                t.second_serial = std::string{second};
+            // Second serial: digits, or letters and digits ("226", "WHS 2289"), ending the tag
+            // (at '/', the end, or a character that is not a letter or digit). Anything else
+            // after the '/' is not part of the tag.
+            auto alpha = [&](std::size_t k) {
+                return k < text.size() && std::isalpha(static_cast<unsigned char>(text[k]));
+            };
+            auto digit = [&](std::size_t k) {
+                return k < text.size() && std::isdigit(static_cast<unsigned char>(text[k]));
+            };
+            std::size_t s0 = i + 1, k = s0;
+            while (alpha(k) && k - s0 < 6) ++k;
+            if (k > s0 && k < text.size() && text[k] == ' ') ++k;
+            std::size_t digits = k;
+            while (digit(k) && k - digits < 6) ++k;
+            bool ends = k == text.size() || !std::isalnum(static_cast<unsigned char>(text[k]));
+            if (k > digits && ends) {
+                t.second_serial = std::string{text.substr(s0, k - s0)};
                 i = k;
             }
         }

@@ -1,5 +1,6 @@
 #include "sim/scenario.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -7,11 +8,29 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "protocol/text_util.hpp"
 #include "sim/embedded.hpp"
 #include "sim/routing_table.hpp"
 
 namespace hakto::sim {
 namespace {
+
+/// toml++ places an error met at the end of the input one column past the last character, or
+/// on the line after the last: such a place is moved back to the end of the input, so that every
+/// error names a place the file has.
+scenario_place clamp_to_text(std::string_view text, scenario_place p) {
+    std::size_t line = 1, start = 0;
+    while (line < std::max<std::size_t>(p.line, 1)) {
+        auto nl = text.find('\n', start);
+        if (nl == std::string_view::npos) break;
+        start = nl + 1;
+        ++line;
+    }
+    auto end = text.find('\n', start);
+    auto chars = protocol::utf8_length(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (line < p.line || p.column == 0) return {line, chars + 1};
+    return {line, std::min(p.column, chars + 1)};
+}
 
 scenario_place place_of(const toml::node& n) {
     const auto& s = n.source();
@@ -54,7 +73,13 @@ public:
             if (required) fail(key, nullptr, "is required");
             return std::nullopt;
         }
-        if (n->is_integer() || n->is_floating_point()) return n->value<double>();
+        if (n->is_integer() || n->is_floating_point()) {
+            auto v = n->value<double>();
+            // TOML allows nan and inf; no field of a scenario means either.
+            if (v && std::isfinite(*v)) return v;
+            fail(key, n, "must be a finite number");
+            return std::nullopt;
+        }
         fail(key, n, "must be a number");
         return std::nullopt;
     }
@@ -98,6 +123,11 @@ public:
         year_month_day ymd{year{dt->date.year}, month{dt->date.month}, day{dt->date.day}};
         if (!ymd.ok()) {
             fail(key, n, "is not a calendar date");
+            return std::nullopt;
+        }
+        // The simulation clock counts nanoseconds from 1970 in 64 bits (about 1678 to 2262).
+        if (dt->date.year < 1700 || dt->date.year > 2200) {
+            fail(key, n, "must lie between the years 1700 and 2200");
             return std::nullopt;
         }
         auto t = sys_days{ymd} + hours{dt->time.hour} + minutes{dt->time.minute} + seconds{dt->time.second} +
@@ -280,7 +310,8 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
     } catch (const toml::parse_error& e) {
         const auto& s = e.source();
         errors.push_back(scenario_error{std::string{file},
-                                        {static_cast<std::size_t>(s.begin.line), static_cast<std::size_t>(s.begin.column)},
+                                        clamp_to_text(text, {static_cast<std::size_t>(s.begin.line),
+                                                             static_cast<std::size_t>(s.begin.column)}),
                                         "",
                                         std::string{e.description()}});
         return errors;

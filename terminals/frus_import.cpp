@@ -496,6 +496,8 @@ private:
             if (marker && !memo) {
                 memo = true;
                 carry = std::move(l.page_breaks);
+                // The marker line is left out: a page break inside it falls before the next line.
+                for (auto& p : carry) p.offset = 0;
                 continue;
             }
             if (marker)

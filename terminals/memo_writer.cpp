@@ -976,8 +976,12 @@ class rules_reader {
         });
         each("leave_out", [&](const std::string& key) {
             bool any = false;
-            for (auto& g : r_.leave_out)
-                any |= from_texts(g.starts, key) | from_texts(g.contains, key);
+            for (auto& g : r_.leave_out) {
+                // Both lists lose the key: no short circuit.
+                bool from_starts = from_texts(g.starts, key);
+                bool from_contains = from_texts(g.contains, key);
+                any |= from_starts || from_contains;
+            }
             return any;
         });
         auto from_words = [](std::vector<std::string>& list) {

@@ -41,8 +41,8 @@ std::string memo_block(const replay_event& e, bool compare) {
 
 }  // namespace
 
-transcript_renderer::transcript_renderer(std::ostream& out, const replay& r, render_options o)
-    : out_(out), replay_(r), options_(o), decoder_(protocol::decode_options{o.code, o.usos}) {}
+transcript_renderer::transcript_renderer(std::ostream& out, const replay& /*r*/, render_options o)
+    : out_(out), options_(o), decoder_(protocol::decode_options{o.code, o.usos}) {}
 
 void transcript_renderer::flush_line(const std::string&) {
     out_ << line_ << "\n";

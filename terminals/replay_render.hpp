@@ -29,7 +29,6 @@ public:
 private:
     void flush_line(const std::string& cable);
     std::ostream& out_;
-    const replay& replay_;
     render_options options_;
     std::string line_;
     std::string page_cable_;  ///< the cable on the page printer now

@@ -61,12 +61,20 @@ try {
   // The header elements can be explained.
   const routing = page.locator('#paper .term[data-term="routing"]', { hasText: 'WE DE WTE1Ø' }).first();
   await routing.waitFor({ timeout: 10000 });
-  await routing.click();
-  const explained = await page.locator('#explain-text').textContent();
+  // The explanation is filled in after the click: wait for it (a slow run, under the
+  // sanitizers, read it empty).
+  const explain = async (term, before) => {
+    await term.click();
+    await page.waitForFunction((previous) => {
+      const t = document.getElementById('explain-text').textContent;
+      return t.trim() !== '' && t !== previous;
+    }, before, { timeout: 10000 });
+    return page.locator('#explain-text').textContent();
+  };
+  const explained = await explain(routing, await page.locator('#explain-text').textContent());
   if (!/DE/.test(explained) || !/WTE10/.test(explained) || !/Ø/.test(explained)) fail(`routing explanation: ${explained}`);
   const dtg = page.locator('#paper .term[data-term="dtg"]', { hasText: 'O 211615Z' }).first();
-  await dtg.click();
-  const dtgText = await page.locator('#explain-text').textContent();
+  const dtgText = await explain(dtg, explained);
   if (!/IMMEDIATE/.test(dtgText) || !/Day 21/.test(dtgText) || !/16:15/.test(dtgText) || !/Zulu/.test(dtgText)) fail(`DTG explanation: ${dtgText}`);
   // The same texts as `hakto explain` (terminals/data/explain), served as explain.json.
   const table = await page.evaluate(async () => (await fetch('explain.json')).json());
