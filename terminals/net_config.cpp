@@ -94,12 +94,14 @@ expected<void, std::string> apply_scenario(node_config& config, const sim::scena
         peer_of_circuit[c.id] = other_id;
         config.peers.push_back(std::move(p));
     }
-    for (const auto& [id, a] : addresses)
+    for (const auto& entry : addresses) {
+        const auto& id = entry.first;  // a plain reference: clang 14 cannot capture a binding
         if (!peer_of_circuit.empty() &&
             std::none_of(config.peers.begin(), config.peers.end(),
                          [&](const node_peer& p) { return p.id == id; }))
             return fmt::format("--peer {}: not a neighbour of {} in scenario '{}'", id, config.id,
                                s.name);
+    }
     for (const auto& r : me->routes) {
         auto it = peer_of_circuit.find(r.circuit);
         if (it == peer_of_circuit.end())
