@@ -3,7 +3,7 @@ PRESET ?= $(if $(CI),ci,release)
 BUILD  := build/$(PRESET)
 JOBS   ?= 2
 
-.PHONY: all deps build demo test bench asan format clean
+.PHONY: all deps build demo test bench soak asan format clean
 
 all: build
 
@@ -22,6 +22,12 @@ test: build
 
 bench: build
 	@scripts/run-bench $(BUILD)
+
+# Ten minutes of traffic through the exhibit, a relay and two stations as processes; resident
+# memory and open descriptors sampled (tests/bench/bench_soak.cpp). SOAK_SECONDS=120 for less.
+SOAK_SECONDS ?= 600
+soak: build
+	$(BUILD)/bench/bench_soak $(SOAK_SECONDS)
 
 asan: deps
 	@cmake --preset asan >/dev/null
