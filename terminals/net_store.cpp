@@ -229,6 +229,7 @@ void net_store::apply_accept(net_cable c, std::map<std::string, std::vector<std:
         out_[peer].copies.push_back(std::move(copy));
     }
     auto id = c.id;
+    if (routes.empty() && !c.local) unrouted_.insert(id);
     cables_.emplace(id, std::move(c));
 }
 
@@ -318,7 +319,8 @@ std::size_t net_store::retire(std::size_t keep_copies, std::size_t keep_cables) 
         for (const auto& c : ch.copies) referred.insert(c.cable);
     std::vector<std::uint64_t> finished;
     for (const auto& [id, c] : cables_)
-        if (!referred.count(id) && (!c.local || delivered_.count(id))) finished.push_back(id);
+        if (!referred.count(id) && !unrouted_.count(id) && (!c.local || delivered_.count(id)))
+            finished.push_back(id);
     if (finished.size() <= keep_cables) return 0;
     const auto gone = finished.size() - keep_cables;
     for (std::size_t i = 0; i < gone; ++i) {

@@ -18,7 +18,8 @@
 // when addressed here, once it has been delivered; the newest `keep_cables` such cables stay.
 // The journal is compacted when it has grown past a bound: rewritten with a state record and
 // the cables still in memory, fsynced, renamed over the old one. Labels filed here are all kept
-// (a few bytes each): a label is never filed twice.
+// (a few bytes each): a label is never filed twice. A cable that found no route and is not
+// addressed here is held (in memory and in the journal), never retired.
 //
 // Exactly once: a channel's receiver takes serial n only after n - 1 (a higher one is a gap:
 // it asks for a repeat; a lower one is a duplicate: it is acknowledged and dropped), and it
@@ -127,6 +128,7 @@ class net_store {
     std::set<std::string> filed_labels_;
     std::uint64_t next_id_ = 1;
     std::set<std::uint64_t> delivered_;
+    std::set<std::uint64_t> unrouted_;  ///< neither delivered here nor routed: held, never retired
     std::uint64_t compacted_size_ = 0;
     std::uint64_t compactions_ = 0;
 };

@@ -235,9 +235,11 @@ TEST_CASE("finished cables leave memory and a compacted journal keeps serials an
             CHECK(serial.value() == static_cast<std::uint32_t>(i));
             if (i <= 28) REQUIRE(s.done("P", serial.value()));
         }
+        // A cable with no route and not addressed here is held, never retired.
+        REQUIRE(s.accept(text_cable("NOWHERE", "Q"), {}));
         // 28 copies done: the last 4 held for repeats; 24 cables finished, the newest 3 kept.
         CHECK(s.retire(4, 3) == 21);
-        CHECK(s.cables().size() == 2 + 4 + 3);
+        CHECK(s.cables().size() == 2 + 4 + 3 + 1);
         CHECK(s.oldest_held("P") == 25);
         size_before = s.log().size();
         auto c = s.compact_if(0);
@@ -252,6 +254,9 @@ TEST_CASE("finished cables leave memory and a compacted journal keeps serials an
     REQUIRE(st);
     auto& s = *st.value();
     CHECK(s.log().size() < size_before);
+    std::size_t held = 0;
+    for (const auto& [id, c] : s.cables()) held += c.label == "NOWHERE" ? 1 : 0;
+    CHECK(held == 1);
     for (int i = 1; i <= 30; ++i) CHECK(s.filed_here("C" + std::to_string(i)));
     CHECK(s.out("P").last_serial == 30);
     CHECK(s.out("P").next_key == 3100);
