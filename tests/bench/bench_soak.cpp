@@ -13,8 +13,9 @@
 // The journals are compacted past 256 KiB (--compact-kb; the default, 4 MiB, would not be reached
 // in ten minutes). Every 10 s the resident memory (/proc/PID/status VmRSS) and open descriptors
 // (/proc/PID/fd) of each process are sampled, and the deliveries at WTE counted (files in its
-// --out-dir). Growth = the last sample minus the first one after the warm-up (30 s, or a sixth of a
-// short run).
+// --out-dir). Growth = the last sample minus the first one after the warm-up (180 s, or a third of
+// a short run): the stations hold the last 64 copies a channel and 64 finished cables by design,
+// some 130 cables, which fill in the first two minutes.
 //
 // Usage: bench_soak [seconds=600] [viewers=100]
 #include <algorithm>
@@ -148,7 +149,9 @@ std::string cable_text(const std::string& hakto12, int n) {
 int main(int argc, char** argv) {
     const int seconds = argc > 1 ? std::max(20, std::stoi(argv[1])) : 600;
     const int viewers = argc > 2 ? std::stoi(argv[2]) : 100;
-    const int warmup = std::min(30, seconds / 6);
+    // The warm-up covers the stations filling what they hold by design (the last 64 copies a
+    // channel and 64 finished cables: some 130 cables at a cable a second).
+    const int warmup = std::min(180, seconds / 3);
     const int every = 10;
     raise_fd_limit();
     // SIGINT or SIGTERM ends the run early (the processes are still stopped and reported).
