@@ -5,7 +5,7 @@ JOBS   ?= 2
 # Seconds each fuzz target runs in `make fuzz` (CI: 5).
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test bench asan fuzz format clean
+.PHONY: all deps build demo test bench soak asan fuzz format clean
 
 all: build
 
@@ -24,6 +24,12 @@ test: build
 
 bench: build
 	@scripts/run-bench $(BUILD)
+
+# Ten minutes of traffic through the exhibit, a relay and two stations as processes; resident
+# memory and open descriptors sampled (tests/bench/bench_soak.cpp). SOAK_SECONDS=120 for less.
+SOAK_SECONDS ?= 600
+soak: build
+	$(BUILD)/bench/bench_soak $(SOAK_SECONDS)
 
 # The tests again under AddressSanitizer and UndefinedBehaviorSanitizer (a second, Debug build).
 asan: deps

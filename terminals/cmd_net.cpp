@@ -15,6 +15,7 @@
 #include "terminals/cli_support.hpp"
 #include "terminals/net_config.hpp"
 #include "terminals/net_node.hpp"
+#include "terminals/net_spool.hpp"
 
 namespace hakto::terminals {
 namespace {
@@ -55,7 +56,9 @@ void add_node_options(po::options_description& o, bool station) {
         "reconnect-ms", po::value<int>()->default_value(100),
         "first reconnect delay (doubles up to 3 s)")("max-pending",
                                                      po::value<std::size_t>()->default_value(256),
-                                                     "connections without hello held at most");
+                                                     "connections without hello held at most")(
+        "compact-kb", po::value<std::uint64_t>()->default_value(4096),
+        "compact the journal when it has grown past this many KiB");
     if (station) {
         o.add_options()("cable", po::value<std::vector<std::string>>()->composing(),
                         "file only this scenario cable (repeatable)")(
@@ -70,7 +73,10 @@ void add_node_options(po::options_description& o, bool station) {
             "write each cable delivered here to DIR/LABEL.json")(
             "printer-port", po::value<std::uint16_t>(),
             "serve the page copy on this TCP port (0: any free port)")(
-            "printer-port-file", po::value<std::string>(), "write the printer port to FILE");
+            "printer-port-file", po::value<std::string>(), "write the printer port to FILE")(
+            "spool", po::value<std::string>(),
+            "file each cable text dropped into DIR (*.txt) while running; filed ones move to "
+            "DIR/filed, bad ones to DIR/rejected");
     }
 }
 
@@ -134,6 +140,9 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
         if (d.count() < 1 || d.count() > 3'600'000) return usage("timeouts must be 1 ms to 1 hour");
     if (cfg.idle_timeout <= cfg.heartbeat)
         return usage("--idle-timeout-ms must be longer than --heartbeat-ms");
+    cfg.compact_bytes = (*vm)["compact-kb"].as<std::uint64_t>() * 1024;
+    if (cfg.compact_bytes < 1024 || cfg.compact_bytes > (std::uint64_t{1} << 40))
+        return usage("--compact-kb must be 1 to 2^30");
     cfg.max_pending_handshakes = (*vm)["max-pending"].as<std::size_t>();
     if (cfg.max_pending_handshakes < 1) return usage("--max-pending must be at least 1");
     if (vm->count("key-file")) {
@@ -231,11 +240,9 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
             }
             auto prec = protocol::precedence_from_string((*vm)["precedence"].as<std::string>());
             if (!prec) return usage("--precedence must be Y, Z, O, P or R");
-            protocol::encode_options eo{cfg.code, cfg.usos, false};
-            auto page = protocol::wrap_text(text.value(), 69);
-            auto codes = protocol::encode(protocol::to_page_copy_line_ends(page), eo);
+            auto codes = encode_filing_text(text.value(), cfg.code, cfg.usos);
             if (!codes) {
-                io.err << "hakto " << name << ": --send: " << codes.error().message() << "\n";
+                io.err << "hakto " << name << ": --send: " << codes.error() << "\n";
                 return exit_bad_input;
             }
             net_cable c;
@@ -251,7 +258,7 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
             c.filed_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
-            c.codes.assign(codes.value().codes.begin(), codes.value().codes.end());
+            c.codes = std::move(codes.value());
             cfg.to_file.push_back(std::move(c));
         }
     }
@@ -286,11 +293,29 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
         io.err << fmt::format("hakto {}: {} stopping on signal {}\n", name, cfg.id, sig);
         n.stop();
     });
-    n.on_stop([&signals] {
+    std::shared_ptr<net_spool> spool;
+    if (station && vm->count("spool")) {
+        spool_options so;
+        so.dir = (*vm)["spool"].as<std::string>();
+        so.code = cfg.code;
+        so.usos = cfg.usos;
+        auto sp = net_spool::open(ioc, n, so, [&io, &cfg](const std::string& m) {
+            io.err << cfg.id << ": " << m << "\n";
+            io.err.flush();
+        });
+        if (!sp) {
+            io.err << "hakto " << name << ": " << sp.error() << "\n";
+            return exit_bad_input;
+        }
+        spool = std::move(sp.value());
+    }
+    n.on_stop([&signals, &spool] {
         boost::system::error_code ignored;
         signals.cancel(ignored);
+        if (spool) spool->stop();
     });
     n.start();
+    if (spool && !n.failed()) spool->start();
     ioc.run();
     return n.failed() ? exit_bad_input : exit_ok;
 }

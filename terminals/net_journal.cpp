@@ -112,6 +112,26 @@ expected<std::unique_ptr<journal>, journal_error> journal::open(
     return j;
 }
 
+expected<std::unique_ptr<journal>, journal_error> journal::replace(
+    const std::string& path, const std::vector<journal_record>& records) {
+    const auto tmp = path + ".compact";
+    int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return journal_error{fmt::format("journal {}: cannot open: {}", tmp, errno_text(errno))};
+    std::unique_ptr<journal> j{new journal(tmp, fd)};
+    for (const auto& r : records)
+        if (auto w = j->append(r.type, r.payload); !w) return w.error();
+    if (::fsync(fd) != 0)
+        return journal_error{fmt::format("journal {}: fsync failed: {}", tmp, errno_text(errno))};
+    j->dirty_ = false;
+    if (::rename(tmp.c_str(), path.c_str()) != 0)
+        return journal_error{
+            fmt::format("journal {}: cannot rename {} over it: {}", path, tmp, errno_text(errno))};
+    sync_directory(path);
+    j->path_ = path;
+    return j;
+}
+
 journal::~journal() {
     if (fd_ >= 0) {
         if (dirty_) ::fdatasync(fd_);

@@ -36,6 +36,10 @@ class journal {
     /// Opens (creating if need be) the journal file `path` and reads its records into `records`.
     static expected<std::unique_ptr<journal>, journal_error> open(
         const std::string& path, std::vector<journal_record>& records);
+    /// Compaction: writes `records` to PATH.compact, fdatasyncs it and renames it over `path`
+    /// (atomic: a crash leaves the old journal or the new one, whole), then opens it to append.
+    static expected<std::unique_ptr<journal>, journal_error> replace(
+        const std::string& path, const std::vector<journal_record>& records);
     ~journal();
     journal(const journal&) = delete;
     journal& operator=(const journal&) = delete;

@@ -131,6 +131,22 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
 
     // --- set-up -----------------------------------------------------------------------------
 
+    /// Whether a cable to file here can go on the wire (its label, addressees and length).
+    expected<void, node_error> check_cable(const net_cable& c) const {
+        wire::begin probe;
+        probe.serial = 1;
+        probe.precedence = c.precedence;
+        probe.length = static_cast<std::uint32_t>(std::max<std::size_t>(c.codes.size(), 1));
+        probe.label = c.label;
+        probe.origin = c.origin.empty() ? config_.id : c.origin;
+        probe.addressees = c.addressees;
+        if (c.codes.size() > wire::max_message_codes) probe.length = wire::max_message_codes + 1;
+        if (auto v = wire::validate(probe); !v)
+            return node_error{
+                fmt::format("cable '{}' cannot go on the wire: {}", c.label, v.error().message())};
+        return outcome::success();
+    }
+
     expected<void, node_error> build() {
         if (config_.routing_indicator.empty()) config_.routing_indicator = config_.id;
         // Ids go on the wire in hello and begin frames: check them here, not at the far end.
@@ -151,20 +167,8 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
             if (!id_ok(p.id, wire::max_station_id))
                 return node_error{fmt::format("neighbour '{}': 1 to {} capital letters or figures",
                                               p.id, wire::max_station_id)};
-        for (const auto& c : config_.to_file) {
-            wire::begin probe;
-            probe.serial = 1;
-            probe.precedence = c.precedence;
-            probe.length = static_cast<std::uint32_t>(std::max<std::size_t>(c.codes.size(), 1));
-            probe.label = c.label;
-            probe.origin = config_.id;
-            probe.addressees = c.addressees;
-            if (c.codes.size() > wire::max_message_codes)
-                probe.length = wire::max_message_codes + 1;
-            if (auto v = wire::validate(probe); !v)
-                return node_error{fmt::format("cable '{}' cannot go on the wire: {}", c.label,
-                                              v.error().message())};
-        }
+        for (const auto& c : config_.to_file)
+            if (auto v = check_cable(c); !v) return v.error();
         auto st = net_store::open(config_.journal_dir);
         if (!st) return node_error{st.error().message};
         store_ = std::move(st.value());
@@ -263,36 +267,66 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         for (auto& l : links_)
             if (l->peer.dial) dial(*l);
         // Delivered cables whose file is missing (a crash between the journal and the file).
-        if (config_.out_dir)
-            for (const auto& [id, c] : store_->cables())
-                if (c.local && !std::filesystem::exists(std::filesystem::path(*config_.out_dir) /
-                                                        delivered_file_name(c)))
-                    write_delivery(c);
+        for (const auto& [id, c] : store_->cables()) {
+            if (!c.local) continue;
+            if (config_.out_dir &&
+                !std::filesystem::exists(std::filesystem::path(*config_.out_dir) /
+                                         delivered_file_name(c)))
+                write_delivery(c);
+            store_->mark_delivered(id);
+        }
         // Cables to file here, once: the journal remembers what was filed.
         bool filed = false;
-        for (auto c : config_.to_file) {
-            if (store_->filed_here(c.label)) continue;
-            c.from_peer.clear();
-            c.from_serial = 0;
-            auto [routes, local] = route(c);
-            c.local = local;
-            auto id = store_->accept(c, routes);
-            if (!id) {
-                fatal(id.error().message);
-                return;
-            }
-            log(fmt::format(
-                "filed {} ({} {}, {} characters) for {}", c.label,
-                protocol::precedence_letter(static_cast<protocol::precedence>(c.precedence)),
-                protocol::precedence_name(static_cast<protocol::precedence>(c.precedence)),
-                c.codes.size(), fmt::join(c.addressees, " ")));
-            if (local) deliver_after_sync(id.value());
-            filed = true;
+        for (const auto& c : config_.to_file) {
+            auto r = file_one(c);
+            if (!r) return;
+            filed = filed || r.value();
         }
         if (filed) durable([this] { pump_all(); });
         auto pending = outstanding();
         if (pending > 0)
             log(fmt::format("journal: {} cable{} to send on", pending, pending == 1 ? "" : "s"));
+    }
+
+    /// Files one cable here: journal record, routes; delivered here after the sync when it is
+    /// addressed here. False when the journal already has its label (filed once only); an
+    /// error when the journal cannot be written (the node stops).
+    expected<bool, node_error> file_one(net_cable c) {
+        if (store_->filed_here(c.label)) return false;
+        if (c.origin.empty()) c.origin = config_.id;
+        c.from_peer.clear();
+        c.from_serial = 0;
+        auto [routes, local] = route(c);
+        c.local = local;
+        auto id = store_->accept(c, routes);
+        if (!id) {
+            fatal(id.error().message);
+            return node_error{id.error().message};
+        }
+        log(fmt::format(
+            "filed {} ({} {}, {} characters) for {}", c.label,
+            protocol::precedence_letter(static_cast<protocol::precedence>(c.precedence)),
+            protocol::precedence_name(static_cast<protocol::precedence>(c.precedence)),
+            c.codes.size(), fmt::join(c.addressees, " ")));
+        if (local) deliver_after_sync(id.value());
+        return true;
+    }
+
+    /// file() at run time: on the node's thread.
+    void file_posted(net_cable c, std::function<void(expected<bool, node_error>)> done) {
+        if (stopping_) {
+            if (done) done(node_error{fmt::format("{}: the station is stopping", c.label)});
+            return;
+        }
+        auto r = file_one(std::move(c));
+        if (!r || !r.value()) {
+            if (done) done(std::move(r));
+            return;
+        }
+        durable([this, done = std::move(done)] {
+            if (done) done(true);
+            pump_all();
+        });
     }
 
     void stop() {
@@ -377,6 +411,27 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
         }
     }
 
+    /// Bounded memory and journal over a long run (net_store::retire, compact_if): once a turn
+    /// of the event loop, after the records of that turn are on disk.
+    void tidy() {
+        if (tidy_posted_) return;
+        tidy_posted_ = true;
+        durable([this] {
+            tidy_posted_ = false;
+            store_->retire(config_.keep_copies, config_.keep_cables);
+            for (auto& l : links_) l->scan_from = 0;  // copies may have left the channel's list
+            auto c = store_->compact_if(config_.compact_bytes);
+            if (!c) {
+                fatal(c.error().message);
+                return;
+            }
+            if (c.value())
+                log(fmt::format("journal {} compacted: {} bytes, {} cables held",
+                                store_->log().path(), store_->log().size(),
+                                store_->cables().size()));
+        });
+    }
+
     // --- routing and delivery ---------------------------------------------------------------
 
     std::pair<std::map<std::string, std::vector<std::string>>, bool> route(const net_cable& c) {
@@ -410,6 +465,8 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
                     : fmt::format(", from {} channel serial {:03}", c->from_peer, c->from_serial)));
             write_delivery(*c);
             if (on_delivered_) on_delivered_(*c);
+            store_->mark_delivered(id);
+            tidy();
         });
     }
 
@@ -912,6 +969,7 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
             if (c.serial == serial && !c.done) {
                 if (auto r = store_->done(l.peer.id, serial); !r) fatal(r.error().message);
                 ++stats_.forwarded;
+                tidy();
                 return;
             }
     }
@@ -928,6 +986,18 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
 
     void on_service(link& l, const wire::service& s) {
         auto& ch = store_->out(l.peer.id);
+        if (auto held = store_->oldest_held(l.peer.id);
+            s.first < held && s.first <= ch.last_serial) {
+            // Only the last keep_copies of a channel are kept for repeats: an older serial is
+            // gone, and the far end is told so (its operator must see to the gap).
+            auto why = fmt::format(
+                "{}: serials {:03}-{:03} are gone from {} (the last {} of a "
+                "channel are kept for repeats)",
+                s.text, s.first, std::min(s.last, held - 1), config_.id, config_.keep_copies);
+            log(fmt::format("repeat request from {}: {}", l.peer.id, why));
+            if (l.s) l.s->close(why);
+            return;
+        }
         std::size_t again = 0;
         for (auto& c : ch.copies)
             if (c.serial >= s.first && c.serial <= s.last) {
@@ -1238,6 +1308,7 @@ class net_node::impl : public std::enable_shared_from_this<net_node::impl> {
     std::set<std::shared_ptr<session>> sessions_;
     std::vector<std::function<void()>> after_sync_;
     bool flush_posted_ = false;
+    bool tidy_posted_ = false;
     bool stopping_ = false;
     bool failed_ = false;
     std::uint64_t tx_seq_ = 0;
@@ -1266,6 +1337,15 @@ void net_node::start() {
 }
 void net_node::stop() {
     impl_->stop();
+}
+expected<void, node_error> net_node::file(net_cable c,
+                                          std::function<void(expected<bool, node_error>)> done) {
+    if (auto v = impl_->check_cable(c); !v) return v.error();
+    asio::post(impl_->io_, [weak = std::weak_ptr<impl>(impl_), c = std::move(c),
+                            done = std::move(done)]() mutable {
+        if (auto self = weak.lock()) self->file_posted(std::move(c), std::move(done));
+    });
+    return outcome::success();
 }
 void net_node::adopt(std::unique_ptr<byte_stream> stream, bool initiator,
                      const std::string& expected_peer) {

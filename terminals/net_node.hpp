@@ -89,6 +89,12 @@ struct node_config {
     std::optional<std::uint16_t> printer_port;
     std::string printer_host = "127.0.0.1";
     std::vector<net_cable> to_file;  ///< cables to file at start (once: the journal remembers)
+    /// Memory and journal over a long run (terminals/net_store.hpp): the last copies of each
+    /// channel kept for repeat requests (an older serial asked for is answered: gone), finished
+    /// cables kept in memory, the journal size past which it is compacted.
+    std::size_t keep_copies = 64;
+    std::size_t keep_cables = 64;
+    std::uint64_t compact_bytes = 4u << 20;
 };
 
 struct node_error {
@@ -117,6 +123,13 @@ class net_node {
 
     /// Listens, dials, files the cables to file. Nothing runs until the io_context does.
     void start();
+    /// Files a cable here at run time, as the cables of to_file are at start: checked now (label,
+    /// addressees, length, as create() checks to_file), then filed on the node's thread (safe to
+    /// call from its handlers). A label the journal already has is not filed again. `done`, if
+    /// given, runs on the node's thread once the journal has the cable on disk (true), or the
+    /// label was filed before (false), or with the error that stopped the node.
+    expected<void, node_error> file(net_cable c,
+                                    std::function<void(expected<bool, node_error>)> done = {});
     /// Closes every connection, stops timers and listening; io.run() then returns.
     void stop();
 

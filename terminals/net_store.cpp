@@ -8,7 +8,7 @@ namespace hakto::terminals {
 
 namespace {
 
-enum record_type : std::uint8_t { rec_accept = 1, rec_tx = 2, rec_done = 3 };
+enum record_type : std::uint8_t { rec_accept = 1, rec_tx = 2, rec_done = 3, rec_state = 4 };
 
 class out_bytes {
   public:
@@ -34,6 +34,7 @@ class in_bytes {
   public:
     explicit in_bytes(const std::vector<std::uint8_t>& v) : b(v) {}
     bool ok() const { return ok_ && pos == b.size(); }
+    bool ok_so_far() const { return ok_; }
     std::uint8_t u8() { return need(1) ? b[pos++] : 0; }
     std::uint32_t u32() {
         if (!need(4)) return 0;
@@ -79,6 +80,47 @@ class in_bytes {
     std::size_t pos = 0;
     bool ok_ = true;
 };
+
+std::vector<std::uint8_t> accept_payload(
+    const net_cable& c, const std::map<std::string, std::vector<std::string>>& routes) {
+    out_bytes o;
+    o.u64(c.id);
+    o.str(c.label);
+    o.str(c.origin);
+    o.strs(c.addressees);
+    o.u8(c.precedence);
+    o.u64(static_cast<std::uint64_t>(c.filed_ns));
+    o.u32(static_cast<std::uint32_t>(c.codes.size()));
+    o.b.insert(o.b.end(), c.codes.begin(), c.codes.end());
+    o.str(c.from_peer);
+    o.u32(c.from_serial);
+    o.u8(c.local ? 1 : 0);
+    o.u32(static_cast<std::uint32_t>(routes.size()));
+    for (const auto& [peer, addressees] : routes) {
+        o.str(peer);
+        o.strs(addressees);
+    }
+    return std::move(o.b);
+}
+
+std::vector<std::uint8_t> tx_payload(const std::string& peer, std::uint64_t cable,
+                                     std::uint32_t serial, std::uint64_t key,
+                                     std::uint64_t length) {
+    out_bytes o;
+    o.str(peer);
+    o.u64(cable);
+    o.u32(serial);
+    o.u64(key);
+    o.u64(length);
+    return std::move(o.b);
+}
+
+std::vector<std::uint8_t> done_payload(const std::string& peer, std::uint32_t serial) {
+    out_bytes o;
+    o.str(peer);
+    o.u32(serial);
+    return std::move(o.b);
+}
 
 }  // namespace
 
@@ -142,6 +184,28 @@ expected<std::unique_ptr<net_store>, journal_error> net_store::open(const std::s
                 s->apply_done(peer, serial);
                 break;
             }
+            case rec_state: {
+                auto next_id = in.u64();
+                std::map<std::string, std::uint32_t> rx;
+                auto n = in.u32();
+                for (std::uint32_t i = 0; i < n && in.ok_so_far(); ++i) {
+                    auto peer = in.str();
+                    rx[peer] = in.u32();
+                }
+                std::map<std::string, std::pair<std::uint32_t, std::uint64_t>> tx;
+                n = in.u32();
+                for (std::uint32_t i = 0; i < n && in.ok_so_far(); ++i) {
+                    auto peer = in.str();
+                    auto serial = in.u32();
+                    tx[peer] = {serial, in.u64()};
+                }
+                auto labels = in.strs();
+                if (!in.ok())
+                    return journal_error{
+                        fmt::format("journal {}: record {} (state) is malformed", path, index)};
+                s->apply_state(next_id, std::move(rx), std::move(tx), std::move(labels));
+                break;
+            }
             default:
                 return journal_error{
                     fmt::format("journal {}: record {} has unknown type {}", path, index, r.type)};
@@ -165,6 +229,7 @@ void net_store::apply_accept(net_cable c, std::map<std::string, std::vector<std:
         out_[peer].copies.push_back(std::move(copy));
     }
     auto id = c.id;
+    if (routes.empty() && !c.local) unrouted_.insert(id);
     cables_.emplace(id, std::move(c));
 }
 
@@ -189,24 +254,7 @@ void net_store::apply_done(const std::string& peer, std::uint32_t serial) {
 expected<std::uint64_t, journal_error> net_store::accept(
     net_cable c, const std::map<std::string, std::vector<std::string>>& routes) {
     c.id = next_id_;
-    out_bytes o;
-    o.u64(c.id);
-    o.str(c.label);
-    o.str(c.origin);
-    o.strs(c.addressees);
-    o.u8(c.precedence);
-    o.u64(static_cast<std::uint64_t>(c.filed_ns));
-    o.u32(static_cast<std::uint32_t>(c.codes.size()));
-    o.b.insert(o.b.end(), c.codes.begin(), c.codes.end());
-    o.str(c.from_peer);
-    o.u32(c.from_serial);
-    o.u8(c.local ? 1 : 0);
-    o.u32(static_cast<std::uint32_t>(routes.size()));
-    for (const auto& [peer, addressees] : routes) {
-        o.str(peer);
-        o.strs(addressees);
-    }
-    auto w = journal_->append(rec_accept, o.b);
+    auto w = journal_->append(rec_accept, accept_payload(c, routes));
     if (!w) return w.error();
     auto id = c.id;
     apply_accept(std::move(c), routes);
@@ -221,26 +269,124 @@ expected<std::uint32_t, journal_error> net_store::transmit(const std::string& pe
     for (const auto& c : ch.copies)
         if (c.cable == cable) serial = c.serial;
     if (serial == 0) serial = ch.last_serial + 1;
-    out_bytes o;
-    o.str(peer);
-    o.u64(cable);
-    o.u32(serial);
-    o.u64(key);
-    o.u64(length);
-    auto w = journal_->append(rec_tx, o.b);
+    auto w = journal_->append(rec_tx, tx_payload(peer, cable, serial, key, length));
     if (!w) return w.error();
     apply_transmit(peer, cable, serial, key, length);
     return serial;
 }
 
 expected<void, journal_error> net_store::done(const std::string& peer, std::uint32_t serial) {
-    out_bytes o;
-    o.str(peer);
-    o.u32(serial);
-    auto w = journal_->append(rec_done, o.b);
+    auto w = journal_->append(rec_done, done_payload(peer, serial));
     if (!w) return w.error();
     apply_done(peer, serial);
     return outcome::success();
+}
+
+void net_store::apply_state(std::uint64_t next_id, std::map<std::string, std::uint32_t> in,
+                            std::map<std::string, std::pair<std::uint32_t, std::uint64_t>> out,
+                            std::vector<std::string> labels) {
+    next_id_ = std::max(next_id_, next_id);
+    for (const auto& [peer, last] : in) in_[peer] = std::max(in_[peer], last);
+    for (const auto& [peer, o] : out) {
+        auto& ch = out_[peer];
+        ch.last_serial = std::max(ch.last_serial, o.first);
+        ch.next_key = std::max(ch.next_key, o.second);
+    }
+    filed_labels_.insert(labels.begin(), labels.end());
+}
+
+std::size_t net_store::retire(std::size_t keep_copies, std::size_t keep_cables) {
+    // Copies: the done ones older than the last keep_copies of the channel go.
+    for (auto& [peer, ch] : out_) {
+        std::size_t done = 0;
+        for (const auto& c : ch.copies) done += c.done ? 1 : 0;
+        if (done <= keep_copies) continue;
+        std::size_t drop = done - keep_copies;
+        std::vector<net_copy> kept;
+        kept.reserve(ch.copies.size() - drop);
+        for (auto& c : ch.copies) {
+            if (c.done && drop > 0) {
+                --drop;
+                continue;
+            }
+            kept.push_back(std::move(c));
+        }
+        ch.copies = std::move(kept);
+    }
+    // Cables: finished when no copy refers to them and, addressed here, delivered.
+    std::set<std::uint64_t> referred;
+    for (const auto& [peer, ch] : out_)
+        for (const auto& c : ch.copies) referred.insert(c.cable);
+    std::vector<std::uint64_t> finished;
+    for (const auto& [id, c] : cables_)
+        if (!referred.count(id) && !unrouted_.count(id) && (!c.local || delivered_.count(id)))
+            finished.push_back(id);
+    if (finished.size() <= keep_cables) return 0;
+    const auto gone = finished.size() - keep_cables;
+    for (std::size_t i = 0; i < gone; ++i) {
+        cables_.erase(finished[i]);
+        delivered_.erase(finished[i]);
+    }
+    return gone;
+}
+
+expected<bool, journal_error> net_store::compact_if(std::uint64_t max_bytes) {
+    if (journal_->size() <= max_bytes || journal_->size() <= 2 * compacted_size_) return false;
+    if (auto r = compact(); !r) return r.error();
+    return true;
+}
+
+expected<void, journal_error> net_store::compact() {
+    std::vector<journal_record> records;
+    {
+        out_bytes o;
+        o.u64(next_id_);
+        o.u32(static_cast<std::uint32_t>(in_.size()));
+        for (const auto& [peer, last] : in_) {
+            o.str(peer);
+            o.u32(last);
+        }
+        o.u32(static_cast<std::uint32_t>(out_.size()));
+        for (const auto& [peer, ch] : out_) {
+            o.str(peer);
+            o.u32(ch.last_serial);
+            o.u64(ch.next_key);
+        }
+        o.strs(std::vector<std::string>(filed_labels_.begin(), filed_labels_.end()));
+        records.push_back({rec_state, std::move(o.b)});
+    }
+    for (const auto& [id, c] : cables_) {
+        std::map<std::string, std::vector<std::string>> routes;
+        for (const auto& [peer, ch] : out_)
+            for (const auto& cp : ch.copies)
+                if (cp.cable == id) routes[peer] = cp.addressees;
+        records.push_back({rec_accept, accept_payload(c, routes)});
+    }
+    // Serials and done marks, in each channel's order (a copy without its cable: none).
+    for (const auto& [peer, ch] : out_)
+        for (const auto& cp : ch.copies) {
+            if (!cables_.count(cp.cable)) continue;
+            if (cp.serial != 0)
+                records.push_back(
+                    {rec_tx, tx_payload(peer, cp.cable, cp.serial, cp.key_position, 0)});
+            if (cp.done && cp.serial != 0)
+                records.push_back({rec_done, done_payload(peer, cp.serial)});
+        }
+    auto j = journal::replace(journal_->path(), records);
+    if (!j) return j.error();
+    journal_ = std::move(j.value());
+    compacted_size_ = journal_->size();
+    ++compactions_;
+    return outcome::success();
+}
+
+std::uint32_t net_store::oldest_held(const std::string& peer) const {
+    auto it = out_.find(peer);
+    if (it == out_.end()) return 1;
+    std::uint32_t oldest = it->second.last_serial + 1;
+    for (const auto& c : it->second.copies)
+        if (c.serial != 0) oldest = std::min(oldest, c.serial);
+    return oldest;
 }
 
 const net_cable* net_store::cable(std::uint64_t id) const {

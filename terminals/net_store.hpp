@@ -10,6 +10,16 @@
 //   tx      a copy put on the line: its channel serial (given at the first transmission, kept
 //           for a resend) and the key tape stretch it uses. Durable before the first code goes.
 //   done    the peer has the copy on its disk: it leaves the queue (kept for repeat requests).
+//   state   written first by a compaction: the next cable number, the last serial received and
+//           given on each channel, the next key position of each, every label filed here.
+//
+// Bounded over a long run: a cable leaves memory once every copy of it is done and is no longer
+// among the last `keep_copies` copies of its channel (kept for INT ZDK repeat requests), and,
+// when addressed here, once it has been delivered; the newest `keep_cables` such cables stay.
+// The journal is compacted when it has grown past a bound: rewritten with a state record and
+// the cables still in memory, fsynced, renamed over the old one. Labels filed here are all kept
+// (a few bytes each): a label is never filed twice. A cable that found no route and is not
+// addressed here is held (in memory and in the journal), never retired.
 //
 // Exactly once: a channel's receiver takes serial n only after n - 1 (a higher one is a gap:
 // it asks for a repeat; a lower one is a duplicate: it is acknowledged and dropped), and it
@@ -73,6 +83,18 @@ class net_store {
     expected<void, journal_error> done(const std::string& peer, std::uint32_t serial);
     expected<void, journal_error> sync() { return journal_->sync(); }
 
+    /// A cable addressed here has been delivered (printed, written to --out-dir).
+    void mark_delivered(std::uint64_t id) { delivered_.insert(id); }
+    /// Lets finished cables leave memory (see above). Returns how many left.
+    std::size_t retire(std::size_t keep_copies, std::size_t keep_cables);
+    /// Compacts the journal when it is larger than `max_bytes` and than twice its size after
+    /// the last compaction. True when it did. Everything appended so far is durable after it.
+    expected<bool, journal_error> compact_if(std::uint64_t max_bytes);
+    expected<void, journal_error> compact();
+    [[nodiscard]] std::uint64_t compactions() const noexcept { return compactions_; }
+    /// The first serial of a channel still held for repeat requests (last_serial + 1: none).
+    [[nodiscard]] std::uint32_t oldest_held(const std::string& peer) const;
+
     [[nodiscard]] const net_cable* cable(std::uint64_t id) const;
     [[nodiscard]] const std::map<std::uint64_t, net_cable>& cables() const noexcept {
         return cables_;
@@ -95,6 +117,9 @@ class net_store {
     void apply_transmit(const std::string& peer, std::uint64_t cable, std::uint32_t serial,
                         std::uint64_t key, std::uint64_t length);
     void apply_done(const std::string& peer, std::uint32_t serial);
+    void apply_state(std::uint64_t next_id, std::map<std::string, std::uint32_t> in,
+                     std::map<std::string, std::pair<std::uint32_t, std::uint64_t>> out,
+                     std::vector<std::string> labels);
 
     std::unique_ptr<journal> journal_;
     std::map<std::uint64_t, net_cable> cables_;
@@ -102,6 +127,10 @@ class net_store {
     std::map<std::string, net_channel_out> out_;
     std::set<std::string> filed_labels_;
     std::uint64_t next_id_ = 1;
+    std::set<std::uint64_t> delivered_;
+    std::set<std::uint64_t> unrouted_;  ///< neither delivered here nor routed: held, never retired
+    std::uint64_t compacted_size_ = 0;
+    std::uint64_t compactions_ = 0;
 };
 
 }  // namespace hakto::terminals
