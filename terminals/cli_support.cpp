@@ -10,6 +10,14 @@
 
 namespace hakto::terminals {
 
+expected<input_text, input_error> read_text_or_input(const po::variables_map& vm, cli_io io) {
+    if (vm.count("text")) return input_text{vm["text"].as<std::string>(), "<text>"};
+    const auto path = vm["input"].as<std::string>();
+    auto in = read_input(path, io);
+    if (!in) return in.error();
+    return input_text{std::move(in.value()), path == "-" ? "<stdin>" : path};
+}
+
 expected<std::string, input_error> read_input(const std::string& path, cli_io io) {
     std::string data;
     auto slurp = [&](std::istream& s) -> bool {

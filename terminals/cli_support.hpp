@@ -28,6 +28,14 @@ struct input_error {
 /// Reads FILE, or standard input for "-".
 expected<std::string, input_error> read_input(const std::string& path, cli_io io);
 
+/// What a command sends: the value of --text if given, else the file named by --input (or
+/// standard input for "-").
+struct input_text {
+    std::string text;
+    std::string shown;  ///< "<text>", "<stdin>" or the path, for diagnostics
+};
+expected<input_text, input_error> read_text_or_input(const po::variables_map& vm, cli_io io);
+
 /// Parses a subcommand's arguments; on error prints "hakto <name>: <reason>" and a hint, and
 /// returns nullopt (exit 2). `--help` prints the usage and sets `help_shown`.
 std::optional<po::variables_map> parse_arguments(std::string_view name, std::string_view synopsis,

@@ -206,20 +206,13 @@ int cmd_audio_encode(const std::vector<std::string>& args, cli_io io) {
         return exit_usage;
     }
 
-    std::string input;
-    std::string shown = "<text>";
-    if (vm->count("text")) {
-        input = (*vm)["text"].as<std::string>();
-    } else {
-        auto path = (*vm)["input"].as<std::string>();
-        auto in = read_input(path, io);
-        if (!in) {
-            io.err << "hakto audio encode: " << in.error().message << "\n";
-            return exit_bad_input;
-        }
-        input = std::move(in.value());
-        shown = path == "-" ? "<stdin>" : path;
+    auto read = read_text_or_input(*vm, io);
+    if (!read) {
+        io.err << "hakto audio encode: " << read.error().message << "\n";
+        return exit_bad_input;
     }
+    std::string input = std::move(read.value().text);
+    const std::string shown = std::move(read.value().shown);
 
     std::vector<code> codes;
     encode_options eo{line->set, line->usos, vm->count("lenient") == 0};

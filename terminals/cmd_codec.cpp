@@ -67,20 +67,13 @@ int cmd_encode(const std::vector<std::string>& args, cli_io io) {
         io.err << "hakto encode: --output must be hex, raw or tape\n";
         return exit_usage;
     }
-    std::string text;
-    std::string shown = "<text>";
-    if (vm->count("text")) {
-        text = (*vm)["text"].as<std::string>();
-    } else {
-        auto path = (*vm)["input"].as<std::string>();
-        auto in = read_input(path, io);
-        if (!in) {
-            io.err << "hakto encode: " << in.error().message << "\n";
-            return exit_bad_input;
-        }
-        text = std::move(in.value());
-        shown = path == "-" ? "<stdin>" : path;
+    auto read = read_text_or_input(*vm, io);
+    if (!read) {
+        io.err << "hakto encode: " << read.error().message << "\n";
+        return exit_bad_input;
     }
+    std::string text = std::move(read.value().text);
+    const std::string shown = std::move(read.value().shown);
     if (auto wrap = (*vm)["wrap"].as<std::size_t>(); wrap > 0) text = wrap_text(text, wrap);
     if (!vm->count("raw-line-ends")) text = to_page_copy_line_ends(text);
     encode_options eo{*set, vm->count("usos") > 0, vm->count("lenient") == 0};
