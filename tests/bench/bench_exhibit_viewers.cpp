@@ -36,6 +36,7 @@
 #include <boost/beast/websocket.hpp>
 #include <fmt/format.h>
 
+#include "bench_proc.hpp"
 #include "terminals/exhibit_server.hpp"
 
 namespace asio = boost::asio;
@@ -45,6 +46,9 @@ using tcp = asio::ip::tcp;
 using steady = std::chrono::steady_clock;
 
 namespace {
+
+using hakto::bench::open_fds;
+using hakto::bench::status_kb;
 
 constexpr std::string_view frame_prefix = R"({"type":"frame","seq":)";
 
@@ -56,24 +60,6 @@ std::int64_t ns(steady::time_point t) {
 std::uint64_t frame_seq(std::string_view text) {
     if (text.substr(0, frame_prefix.size()) != frame_prefix) return 0;
     return std::strtoull(text.data() + frame_prefix.size(), nullptr, 10);
-}
-
-long status_kb(pid_t pid, const char* field) {
-    std::ifstream f(fmt::format("/proc/{}/status", pid));
-    std::string line;
-    const std::string key = std::string(field) + ":";
-    while (std::getline(f, line))
-        if (line.rfind(key, 0) == 0) return std::stol(line.substr(key.size()));
-    return -1;
-}
-
-long open_fds(pid_t pid) {
-    std::error_code ec;
-    long n = 0;
-    for (auto it = std::filesystem::directory_iterator(fmt::format("/proc/{}/fd", pid), ec);
-         !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
-        ++n;
-    return n;
 }
 
 void raise_fd_limit() {

@@ -38,6 +38,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "bench_proc.hpp"
 #include "tests/support/process.hpp"
 
 namespace asio = boost::asio;
@@ -50,23 +51,8 @@ using hakto::test::process;
 
 namespace {
 
-long status_kb(pid_t pid, const char* field) {
-    std::ifstream f(fmt::format("/proc/{}/status", pid));
-    std::string line;
-    const std::string key = std::string(field) + ":";
-    while (std::getline(f, line))
-        if (line.rfind(key, 0) == 0) return std::stol(line.substr(key.size()));
-    return -1;
-}
-
-long open_fds(pid_t pid) {
-    std::error_code ec;
-    long n = 0;
-    for (auto it = fs::directory_iterator(fmt::format("/proc/{}/fd", pid), ec);
-         !ec && it != fs::directory_iterator(); it.increment(ec))
-        ++n;
-    return ec ? -1 : n;
-}
+using hakto::bench::open_fds;
+using hakto::bench::status_kb;
 
 long files_in(const fs::path& dir, const std::string& ext) {
     std::error_code ec;
