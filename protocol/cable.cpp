@@ -12,9 +12,48 @@ std::string_view to_string(document_part_kind k) {
     return "cable";
 }
 
+std::string_view to_string(cable_form f) {
+    switch (f) {
+        case cable_form::radioteletype: return "radioteletype";
+        case cable_form::acp127: return "acp127";
+        case cable_form::state_telegram: return "state-telegram";
+        case cable_form::situation_room: return "situation-room";
+        case cable_form::frus_printed: return "frus-printed";
+    }
+    return "radioteletype";
+}
+
+std::optional<std::string> first_addressee(const cable& c) {
+    if (c.to.empty()) return std::nullopt;
+    return c.to.front().address;
+}
+
 std::string_view to_string(line_role r) {
     switch (r) {
         case line_role::title: return "title";
+        case line_role::preamble: return "preamble";
+        case line_role::precedence_words: return "precedence-words";
+        case line_role::via: return "via";
+        case line_role::message_number: return "message-number";
+        case line_role::classification_reference: return "classification-reference";
+        case line_role::page_line: return "page-line";
+        case line_role::page_break: return "page-break";
+        case line_role::number_line: return "number-line";
+        case line_role::distribution: return "distribution";
+        case line_role::drafted_by: return "drafted-by";
+        case line_role::approved_by: return "approved-by";
+        case line_role::clearance: return "clearance";
+        case line_role::desired_distribution: return "desired-distribution";
+        case line_role::separator: return "separator";
+        case line_role::handling: return "handling";
+        case line_role::instruction: return "instruction";
+        case line_role::repeat_notice: return "repeat-notice";
+        case line_role::quote: return "quote";
+        case line_role::eo: return "eo";
+        case line_role::tags: return "tags";
+        case line_role::subject: return "subject";
+        case line_role::reference: return "reference";
+        case line_role::signature: return "signature";
         case line_role::routing: return "routing";
         case line_role::precedence_dtg: return "precedence-dtg";
         case line_role::date_line: return "date-line";

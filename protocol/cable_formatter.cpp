@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "protocol/cable_lines.hpp"
 #include "protocol/line_discipline.hpp"
 #include "protocol/text_util.hpp"
 
@@ -36,11 +37,31 @@ std::string address_line(const char* word, const std::string& value, bool colon)
     return fmt::format("{}{} {}", word, colon ? ":" : "", value);
 }
 
-void put_header(std::string& out, const cable& c, const format_options& o) {
+/// The marking as the cable wrote it, or the normalised one.
+std::optional<std::string> marking_of(const cable& c) {
+    if (c.classification_as_written) return c.classification_as_written;
+    return c.classification;
+}
+
+/// The ACP 127 format lines 2 and 4 a cable carried without format line 1 (a tape-relay
+/// heading above the radioteletype one).
+void put_envelope_lines(std::string& out, const cable& c) {
+    if (!c.envelope) return;
+    const auto& e = *c.envelope;
+    if (!e.routing_indicators.empty()) {
+        std::string fl2 = e.precedence_prosigns;
+        for (const auto& ri : e.routing_indicators) fl2 += (fl2.empty() ? "" : " ") + ri;
+        out += fl2 + '\n';
+    }
+    if (!e.security_warning.empty()) out += e.security_warning + '\n';
+}
+
+void put_abbreviated_header(std::string& out, const cable& c, const format_options& o) {
     const bool as_received = o.as_received;
+    put_envelope_lines(out, c);
     const auto& order = (as_received && !c.layout.header_order.empty()) ? c.layout.header_order : canonical_order;
     const bool colon = as_received && c.layout.address_colon;
-    bool first = true;
+    bool first = true, to_done = false, info_done = false, from_done = false;
     auto line = [&](const std::string& s) {
         if (!first && as_received && c.layout.blank_line_between_headers) out += '\n';
         first = false;
@@ -55,23 +76,29 @@ void put_header(std::string& out, const cable& c, const format_options& o) {
                 if (as_received && c.layout.dtg_as_printed)
                     line((c.prec ? std::string(1, precedence_letter(*c.prec)) + " " : std::string{}) +
                          *c.layout.dtg_as_printed);
-                else if (c.prec || c.date_time_group)
+                else if ((c.prec || c.date_time_group) && printed(c, o, "dtg"))
                     line(format_precedence_dtg(c, printed(c, o, "dtg.month")));
                 break;
             case header_field::date_line:
                 if (c.date_line) line(*c.date_line);
                 break;
             case header_field::to:
-                if (c.to) line(address_line("TO", *c.to, colon));
+                if (to_done || !printed(c, o, "to")) break;
+                to_done = true;
+                for (const auto& a : c.to) line(address_line("TO", format_addressee(a), colon));
                 break;
             case header_field::from:
-                if (c.from) line(address_line("FROM", *c.from, colon));
+                if (from_done || !c.from || !printed(c, o, "from")) break;
+                from_done = true;
+                line(address_line("FROM", *c.from, colon));
                 break;
             case header_field::info:
-                for (const auto& i : c.info) line(address_line("INFO", i, colon));
+                if (info_done) break;
+                info_done = true;
+                for (const auto& a : c.info) line(address_line("INFO", format_addressee(a), colon));
                 break;
             case header_field::classification:
-                if (c.classification && printed(c, o, "classification")) line(*c.classification);
+                if (auto m = marking_of(c); m && printed(c, o, "classification")) line(*m);
                 break;
             case header_field::series:
                 if (c.series) line(format_series_tag(*c.series, printed(c, o, "series.number")));
@@ -80,78 +107,219 @@ void put_header(std::string& out, const cable& c, const format_options& o) {
     }
 }
 
-void put_text(std::string& out, const cable& c, const format_options& o, bool blank_between) {
-    const bool own_line = o.as_received && c.layout.number_on_own_line;
+std::string paragraph_label(const paragraph& p) {
+    return fmt::format("{}{}", *p.number, p.parenthesis ? ')' : '.');
+}
+
+void put_text(std::string& out, const cable& c, const format_options& o, bool blank_between, bool own_line_numbers) {
     bool first = true;
     for (const auto& p : c.paragraphs) {
         if (!first && blank_between) out += '\n';
         first = false;
-        if (p.number && own_line) {
-            out += fmt::format("{}.\n", *p.number);
+        if (p.number && own_line_numbers) {
+            out += paragraph_label(p) + "\n";
             put(out, p.text, o.wrap_column);
         } else if (p.number) {
-            put(out, fmt::format("{}. {}", *p.number, p.text), o.wrap_column);
+            put(out, fmt::format("{} {}", paragraph_label(p), p.text), o.wrap_column);
         } else {
             put(out, p.text, o.wrap_column);
         }
     }
+}
+
+void put_closing(std::string& out, const cable& c, const format_options& o, bool blank_before) {
     if (c.signoff) {
-        if (blank_between || (o.as_received && c.layout.blank_line_between_headers)) out += '\n';
+        if (blank_before) out += '\n';
         put(out, *c.signoff, o.wrap_column);
+    }
+    if (c.signature) put(out, *c.signature, 0);
+}
+
+/// Addressees: the first after the keyword, each further one on a line of its own (format
+/// lines 7 and 8 run on over as many lines as they need).
+void put_addressees(std::string& out, const char* keyword, const std::vector<addressee>& list) {
+    for (std::size_t k = 0; k < list.size(); ++k) {
+        auto a = format_addressee(list[k]);
+        out += k == 0 ? address_line(keyword, a, false) : a;
+        out += '\n';
     }
 }
 
-}  // namespace
-
-std::string format_precedence_dtg(const cable& c, bool with_month_year) {
-    std::string s;
-    if (c.prec) s += precedence_letter(*c.prec);
-    if (c.date_time_group) {
-        if (!s.empty()) s += ' ';
-        s += format_dtg(*c.date_time_group, with_month_year);
+/// Handling captions on as few lines as read back the same: captions, then at most one
+/// phrase that ends the line.
+void put_handling(std::string& out, const std::vector<std::string>& items) {
+    std::string line;
+    for (const auto& h : items) {
+        if (!line.empty()) line += ' ';
+        line += h;
+        if (!is_handling_caption(h)) {
+            out += line + '\n';
+            line.clear();
+        }
     }
+    if (!line.empty()) out += line + '\n';
+}
+
+/// E.O., TAGS, SUBJECT and REF, the head of a State telegram's text. `handling_from` skips the
+/// captions already written on the classification line.
+void put_text_head(std::string& out, const cable& c, const format_options& o, std::size_t handling_from = 0) {
+    if (c.repeat_notice) put(out, *c.repeat_notice, 0);
+    put_handling(out, std::vector<std::string>(c.handling.begin() + static_cast<std::ptrdiff_t>(std::min(handling_from, c.handling.size())),
+                                               c.handling.end()));
+    for (const auto& i : c.instructions) put(out, i, 0);
+    if (c.eo) put(out, c.eo->as_written, 0);
+    if (!c.tags.empty()) {
+        std::string tags;
+        for (const auto& t : c.tags) tags += (tags.empty() ? "" : ", ") + t;
+        put(out, "TAGS: " + tags, 0);
+    }
+    if (c.subject) put(out, fmt::format("{}: {}", c.layout.subject_keyword, *c.subject), o.wrap_column);
+    if (!c.references.empty()) {
+        const auto& k = c.layout.reference_keyword;
+        if (c.layout.references_on_own_lines) {
+            put(out, fmt::format("{}: {}", k, c.references.front()), 0);
+            for (std::size_t r = 1; r < c.references.size(); ++r) put(out, c.references[r], 0);
+        } else {
+            std::string refs;
+            for (const auto& r : c.references) refs += (refs.empty() ? "" : c.layout.reference_separator) + r;
+            put(out, fmt::format("{}: {}", k, refs), 0);
+        }
+    }
+}
+
+/// The offices of the distribution, wrapped at the page width with the count kept whole.
+void put_distribution(std::string& out, const distribution_block& d, std::size_t wrap) {
+    if (d.action) out += fmt::format("{} {}\n", d.action_kind, *d.action);
+    std::vector<std::string> words = d.info;
+    if (d.count) words.push_back(*d.count);
+    if (words.empty()) return;
+    std::string line = "INFO";
+    // The block keeps the archive's page width even when the text is not wrapped.
+    const std::size_t width = wrap == 0 ? page_copy_line_length : wrap;
+    for (const auto& w : words) {
+        if (line.size() + 1 + w.size() > width && line != "INFO") {
+            out += line + '\n';
+            line = w;
+        } else {
+            line += (line.empty() ? "" : " ") + w;
+        }
+    }
+    out += line + '\n';
+}
+
+void put_state_telegram(std::string& out, const cable& c, const format_options& o) {
+    if (o.archive_head && c.archive) {
+        const auto& a = *c.archive;
+        if (a.marking) out += *a.marking + '\n';
+        if (a.page) out += format_page_line(*a.page) + '\n';
+        if (a.number_line) out += *a.number_line + '\n';
+        if (a.distribution) put_distribution(out, *a.distribution, o.wrap_column);
+        if (a.drafted_by) out += "DRAFTED BY " + *a.drafted_by + '\n';
+        if (a.approved_by) out += "APPROVED BY " + *a.approved_by + '\n';
+        for (const auto& cl : a.clearances) out += cl + '\n';
+        if (a.desired_distribution) {
+            out += "DESIRED DISTRIBUTION\n";
+            if (!a.desired_distribution->empty()) out += *a.desired_distribution + '\n';
+        }
+        if (a.separator) out += *a.separator + '\n';
+    }
+    if ((c.prec || c.date_time_group) && printed(c, o, "dtg")) out += format_precedence_dtg(c) + '\n';
+    if (c.from && printed(c, o, "from")) out += "FM " + *c.from + '\n';
+    if (printed(c, o, "to")) put_addressees(out, "TO", c.to);
+    put_addressees(out, "INFO", c.info);
+    if (c.layout.bt_before_text) out += "BT\n";
+    // The classification-and-reference line opens the text.
+    auto m = marking_of(c);
+    if (m && !printed(c, o, "classification")) m.reset();
+    const bool series_on_line = c.series && c.layout.series_on_classification_line && c.series->number;
+    std::size_t captions_on_line = 0;
+    if (m || c.telegram || series_on_line) {
+        std::string line = m ? *m : std::string{};
+        if (c.section && (c.telegram || series_on_line)) line += " " + *c.section;
+        if (c.telegram) line += (line.empty() ? "" : " ") + fmt::format("{} {}", c.telegram->post, c.telegram->number_text);
+        if (series_on_line) line += " " + format_series_tag(*c.series);
+        if (c.telegram || series_on_line)
+            for (; captions_on_line < c.layout.handling_on_classification_line && captions_on_line < c.handling.size();
+                 ++captions_on_line)
+                line += " " + c.handling[captions_on_line];
+        out += line + '\n';
+    }
+    if (c.series && !series_on_line) out += format_series_tag(*c.series) + '\n';
+    put_text_head(out, c, o, captions_on_line);
+    // An unnumbered text after the head stands apart, so that it cannot read as a subject or a
+    // reference running on.
+    if (!c.paragraphs.empty() && !c.paragraphs.front().number && (c.subject || !c.references.empty() || c.repeat_notice))
+        out += '\n';
+    put_text(out, c, o, false, false);
+    put_closing(out, c, o, false);
+    if (c.layout.end_of_message) out += c.layout.end_marker + '\n';
+}
+
+void put_situation_room(std::string& out, const cable& c, const format_options& o) {
+    const auto* e = c.envelope ? &*c.envelope : nullptr;
+    if (e && !e->precedence_prosigns.empty() && c.precedence_words)
+        out += fmt::format("{} {}\n", e->precedence_prosigns, *c.precedence_words);
+    else if (e && !e->routing_indicators.empty()) {
+        std::string fl2 = e->precedence_prosigns;
+        for (const auto& ri : e->routing_indicators) fl2 += (fl2.empty() ? "" : " ") + ri;
+        out += fl2 + '\n';
+    }
+    if (e && !e->originating_ri.empty()) {
+        out += fmt::format("DE {} #{:04}", e->originating_ri, e->station_serial);
+        if (!e->filing_time.empty()) out += " " + e->filing_time;
+        out += '\n';
+    }
+    if (e && !e->security_warning.empty()) out += e->security_warning + '\n';
+    if ((c.date_time_group || (c.prec && !c.precedence_words)) && printed(c, o, "dtg"))
+        out += format_precedence_dtg(c) + '\n';
+    if (c.from) {
+        std::string from = "FM " + *c.from;
+        if (c.series && c.layout.series_in_from) from += " //" + format_series_tag(*c.series) + "//";
+        out += from + '\n';
+    }
+    put_addressees(out, "TO", c.to);
+    put_addressees(out, "INFO", c.info);
+    if (c.via) out += "VIA " + *c.via + '\n';
+    if (c.message_number) out += *c.message_number + '\n';
+    if (c.layout.bt_before_text) out += "BT\n";
+    if (auto m = marking_of(c); m && printed(c, o, "classification")) out += *m + '\n';
+    if (c.series && !(c.layout.series_in_from && c.from)) out += format_series_tag(*c.series) + '\n';
+    put_text_head(out, c, o);
+    put_text(out, c, o, false, false);
+    put_closing(out, c, o, false);
+    if (c.layout.end_of_message) {
+        if (c.layout.bt_before_text) out += "BT\n";
+        if (e && !e->originating_ri.empty()) out += fmt::format("#{:04}\n", e->station_serial);
+        out += c.layout.end_marker + '\n';
+    }
+}
+
+std::string printed_series(const cable& c) {
+    if (!c.series) return {};
+    auto s = format_series_tag(*c.series);
+    if (c.layout.series_title_case && s.size() > 1)
+        for (std::size_t i = 1; i < c.series->name.size() && i < s.size(); ++i)
+            s[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
     return s;
 }
 
-std::string security_warning_for(const std::optional<std::string>& classification) {
-    if (!classification) return {};
-    auto u = to_upper_ascii(*classification);
-    if (u.rfind("TOP SECRET", 0) == 0) return "ZNY TTTTT";
-    if (u.rfind("SECRET", 0) == 0) return "ZNY SSSSS";
-    if (u.rfind("CONFIDENTIAL", 0) == 0) return "ZNY CCCCC";
-    if (u.rfind("UNCLAS", 0) == 0) return "ZNR UUUUU";
-    return {};
+void put_frus_printed(std::string& out, const cable& c, const format_options& o) {
+    // FRUS prints the series and its number at the head of the first paragraph.
+    std::string head = printed_series(c);
+    if (!head.empty()) head += '.';
+    bool first = true;
+    for (const auto& p : c.paragraphs) {
+        if (!first) out += '\n';
+        std::string text = p.number ? fmt::format("{} {}", paragraph_label(p), p.text) : p.text;
+        if (first && !head.empty()) text = head + " " + text;
+        put(out, text, o.wrap_column);
+        first = false;
+    }
+    if (first && !head.empty()) out += head + '\n';
+    put_closing(out, c, o, !c.paragraphs.empty());
 }
 
-acp127_envelope envelope_for(const cable& c) {
-    if (c.envelope) return *c.envelope;
-    acp127_envelope e;
-    std::string letters = c.routing ? c.routing->calling : std::string{"WTE"};
-    // FL1 channel designator: three letters naming the circuit and its direction.
-    e.channel_designator = (letters + "AAA").substr(0, 3);
-    e.channel_serial = 1;
-    if (c.routing) e.routing_indicators.push_back(c.routing->called);
-    e.originating_ri = letters + (c.routing ? c.routing->channel.value_or("") : std::string{});
-    e.station_serial = 1;
-    if (c.date_time_group) {
-        auto ft = filing_time(*c.date_time_group);
-        if (ft) e.filing_time = ft.value();
-    }
-    e.security_warning = security_warning_for(c.classification);
-    return e;
-}
-
-std::string format_cable(const cable& c, const format_options& o) {
-    std::string out;
-    if (o.style == header_style::abbreviated) {
-        put_header(out, c, o);
-        bool blank = o.as_received ? c.layout.blank_line_between_paragraphs : true;
-        if (!c.paragraphs.empty() || c.signoff) {
-            if (!o.as_received || c.layout.blank_line_between_headers) out += '\n';
-            put_text(out, c, o, blank);
-        }
-        return out;
-    }
+void put_acp127(std::string& out, const cable& c, const format_options& o) {
     // ACP 127 format lines (protocol facts §1.2, item 9 of the model list).
     auto e = envelope_for(c);
     out += fmt::format("VZCZC{}{:03}\n", e.channel_designator, e.channel_serial % 1000);  // FL1
@@ -160,22 +328,143 @@ std::string format_cable(const cable& c, const format_options& o) {
     std::string fl2 = prosigns;
     for (const auto& ri : e.routing_indicators) fl2 += (fl2.empty() ? "" : " ") + ri;
     if (!fl2.empty()) out += fl2 + '\n';                                              // FL2
-    out += fmt::format("DE {} #{:04}", e.originating_ri, e.station_serial % 10000);   // FL3
+    out += fmt::format("DE {}#{:04}", e.originating_ri.empty() ? "" : e.originating_ri + " ",
+                       e.station_serial);  // FL3
     if (!e.filing_time.empty()) out += " " + e.filing_time;
     out += '\n';
     if (!e.security_warning.empty()) out += e.security_warning + '\n';  // FL4
+    // A routing line of its own, read with the envelope, when format lines 2 and 3 do not give
+    // it (the reader takes the called and calling stations from them). A cable of another form
+    // put into the envelope has its routing line in format lines 2 and 3.
+    if (c.routing && c.form == cable_form::acp127) {
+        std::optional<routing_line> derived;
+        if (!e.routing_indicators.empty() && !e.originating_ri.empty())
+            derived = read_routing_line(e.routing_indicators.front() + " DE " + e.originating_ri);
+        if (!derived || !(*derived == *c.routing)) out += format_routing_line(*c.routing) + '\n';
+    }
     if (c.prec || c.date_time_group) out += format_precedence_dtg(c) + '\n';  // FL5
     if (c.from) put(out, "FM " + *c.from, o.wrap_column);                   // FL6
-    if (c.to) put(out, "TO " + *c.to, o.wrap_column);                       // FL7
-    for (const auto& i : c.info) put(out, "INFO " + i, o.wrap_column);      // FL8
+    put_addressees(out, "TO", c.to);                                          // FL7
+    put_addressees(out, "INFO", c.info);                                      // FL8
     out += "BT\n";                                                          // FL11
-    if (c.classification) put(out, *c.classification, o.wrap_column);      // FL12 opens with it
+    if (auto m = marking_of(c)) put(out, *m, o.wrap_column);               // FL12 opens with it
     if (c.series) out += format_series_tag(*c.series) + '\n';
-    put_text(out, c, format_options{o.style, o.wrap_column, false}, false);
+    put_text_head(out, c, o);
+    put_text(out, c, format_options{o.style, o.wrap_column, false, o.archive_head}, false, false);
+    put_closing(out, c, o, false);
     out += "BT\n";                                                  // FL13
-    out += fmt::format("#{:04}\n", e.station_serial % 10000);       // FL15 repeats the SSN
+    out += fmt::format("#{:04}\n", e.station_serial);       // FL15 repeats the SSN
     out += std::string(8, '\n');                                    // FL16: 8 LF …
     out += "NNNN\n";                                                // … then NNNN
+}
+
+}  // namespace
+
+header_style style_of(cable_form f) {
+    switch (f) {
+        case cable_form::radioteletype: return header_style::abbreviated;
+        case cable_form::acp127: return header_style::acp127;
+        case cable_form::state_telegram: return header_style::state_telegram;
+        case cable_form::situation_room: return header_style::situation_room;
+        case cable_form::frus_printed: return header_style::frus_printed;
+    }
+    return header_style::abbreviated;
+}
+
+std::string format_precedence_dtg(const cable& c, bool with_month_year) {
+    std::string s;
+    if (c.prec) s += precedence_letter(*c.prec);
+    if (c.prec && c.info_prec) s += fmt::format(" {}", precedence_letter(*c.info_prec));
+    if (c.date_time_group) {
+        if (!s.empty()) s += ' ';
+        s += format_dtg(*c.date_time_group, with_month_year);
+        for (const auto& z : c.operating_signals) s += " " + z;
+    }
+    return s;
+}
+
+std::string security_warning_for(const std::optional<std::string>& classification) {
+    if (!classification) return {};
+    auto n = normalise_classification(*classification);
+    if (!n) return {};
+    if (*n == "TOP SECRET") return "ZNY TTTTT";
+    if (*n == "SECRET") return "ZNY SSSSS";
+    if (*n == "CONFIDENTIAL") return "ZNY CCCCC";
+    // UNCLASSIFIED, and LIMITED OFFICIAL USE (an administrative control, not a classification).
+    return "ZNR UUUUU";
+}
+
+acp127_envelope envelope_for(const cable& c) {
+    // The Situation Room form has format lines 2 and 3 without format line 1: the rest is derived.
+    if (c.envelope && c.form != cable_form::situation_room) return *c.envelope;
+    acp127_envelope e;
+    std::string letters = c.routing ? c.routing->calling : std::string{"WTE"};
+    if (c.envelope && !c.envelope->originating_ri.empty()) letters = c.envelope->originating_ri;
+    // FL1 channel designator: three letters naming the circuit and its direction.
+    std::string alpha;
+    for (char ch : letters)
+        if (std::isalpha(static_cast<unsigned char>(ch))) alpha += ch;
+    e.channel_designator = (alpha + "AAA").substr(0, 3);
+    e.channel_serial = 1;
+    if (c.routing) e.routing_indicators.push_back(c.routing->called);
+    e.originating_ri = c.envelope && !c.envelope->originating_ri.empty()
+                           ? c.envelope->originating_ri
+                           : letters + (c.routing ? c.routing->channel.value_or("") : std::string{});
+    e.station_serial = c.envelope ? c.envelope->station_serial : 1;
+    if (c.envelope && !c.envelope->filing_time.empty()) e.filing_time = c.envelope->filing_time;
+    else if (c.date_time_group) {
+        auto ft = filing_time(*c.date_time_group);
+        if (ft) e.filing_time = ft.value();
+    }
+    e.security_warning = c.envelope && !c.envelope->security_warning.empty() ? c.envelope->security_warning
+                                                                             : security_warning_for(c.classification);
+    return e;
+}
+
+std::string format_cable(const cable& c, const format_options& o) {
+    std::string out;
+    auto style = o.style == header_style::as_read ? style_of(c.form) : o.style;
+    switch (style) {
+        case header_style::as_read:
+        case header_style::abbreviated: {
+            put_abbreviated_header(out, c, o);
+            bool blank = o.as_received ? c.layout.blank_line_between_paragraphs : true;
+            if (!c.paragraphs.empty() || c.signoff || c.signature) {
+                if (!o.as_received || c.layout.blank_line_between_headers) out += '\n';
+                put_text(out, c, o, blank, o.as_received && c.layout.number_on_own_line);
+                put_closing(out, c, o, blank || (o.as_received && c.layout.blank_line_between_headers));
+            }
+            return out;
+        }
+        case header_style::acp127: put_acp127(out, c, o); return out;
+        case header_style::state_telegram: put_state_telegram(out, c, o); return out;
+        case header_style::situation_room: put_situation_room(out, c, o); return out;
+        case header_style::frus_printed: put_frus_printed(out, c, o); return out;
+    }
+    return out;
+}
+
+std::string format_document(const document& doc, const format_options& o) {
+    std::string out;
+    if (doc.title) out += doc.title->text + "\n\n";
+    out += format_cable(doc.message, o);
+    if (doc.covering_memo) {
+        const auto& m = *doc.covering_memo;
+        out += "\n[Covering memorandum]\n\n";
+        if (m.date_text) out += *m.date_text + "\n\n";
+        if (m.for_) out += "MEMORANDUM FOR: " + *m.for_ + "\n\n";
+        if (m.from) out += "FROM: " + *m.from + "\n\n";
+        if (m.subject) out += "SUBJECT: " + *m.subject + "\n\n";
+        std::size_t b = 0, p = 0;
+        for (bool bullet : m.body_order) {
+            if (bullet && b < m.bullets.size()) out += "\xE2\x80\x94" + m.bullets[b++].text + "\n\n";
+            else if (!bullet && p < m.paragraphs.size()) out += m.paragraphs[p++] + "\n\n";
+        }
+    }
+    if (!doc.notes.empty()) {
+        out += '\n';
+        for (const auto& n : doc.notes) out += fmt::format("{}. {}\n", n.number, n.text);
+    }
     return out;
 }
 

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
+#include "protocol/cable_lines.hpp"
 #include "protocol/garble.hpp"
 #include "protocol/text_util.hpp"
 
@@ -260,14 +262,6 @@ std::pair<address_kind, std::string_view> read_address(std::string_view line, bo
     return {address_kind::none, {}};
 }
 
-/// A classification line: TOP SECRET, SECRET, CONFIDENTIAL, UNCLAS, with caveats after it.
-bool is_classification_line(std::string_view line) {
-    auto u = to_upper_ascii(trim(line));
-    for (std::string_view c : {"TOP SECRET", "SECRET", "CONFIDENTIAL", "UNCLAS", "UNCLASSIFIED"})
-        if (starts_with_word(u, c)) return u.size() < 80 && u.find(". ") == std::string::npos;
-    return false;
-}
-
 /// A sign-off: "WARM REGARDS", "WARM REGARDS.", "REGARDS", "BEST REGARDS", "WARMEST REGARDS".
 bool is_signoff(std::string_view line) {
     if (paragraph_number(line)) return false;  // "1. WARM REGARDS" is a paragraph of text
@@ -280,6 +274,40 @@ bool is_signoff(std::string_view line) {
            u == "BEST WISHES";
 }
 
+/// A name that may sign a State telegram: one to three words of capitals ("KISSINGER",
+/// "BRUCE", "INGERSOLL"), nothing else on the line.
+bool looks_like_signature(std::string_view line) {
+    auto t = trim(line);
+    if (t.empty() || t.size() > 32 || !is_all_caps(t)) return false;
+    auto words = split_words(t);
+    if (words.size() > 3) return false;
+    for (auto w : words)
+        for (char ch : w)
+            if (!(std::isupper(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '\''))
+                return false;
+    static const std::set<std::string_view> not_names{"END", "UNQUOTE", "UNQTE", "BT", "NNNN", "NNN",
+                                                       "SUMMARY", "END SUMMARY", "QUOTE", "QTE", "TEXT",
+                                                       "END TEXT", "BEGIN TEXT", "CONFIDENTIAL", "SECRET",
+                                                       "UNCLASSIFIED", "UNCLAS", "NOTE", "COMMENT", "END COMMENT"};
+    return !not_names.count(t) && !is_handling_caption(words[0]) && !read_classification_marking(t);
+}
+
+/// Where a line stands in a cable; each zone has its own table of line kinds.
+enum class zone { head, text_head, text };
+
+/// The addressee list or block that a next line may continue.
+enum class open_block { none, distribution, clearances, desired, to, info, tags, subject, reference, instruction, repeat };
+
+struct cable_reader;
+
+/// One row of the table of line kinds: which role the line gets, and the function that
+/// recognises the line and takes what it says into the cable (returning false when the line
+/// is not of its kind, having changed nothing).
+struct line_kind {
+    line_role role;
+    bool (cable_reader::*read)(const input_line&, std::string_view);
+};
+
 struct cable_reader {
     cable_reader(const std::vector<input_line>& l, reporter& r, document& d) : lines(l), report(r), doc(d), c(d.message) {}
     const std::vector<input_line>& lines;
@@ -287,9 +315,15 @@ struct cable_reader {
     document& doc;
     cable& c;
 
-    bool in_text = false;      // past the header
-    bool saw_bt_open = false;  // ACP 127 BT before the text
-    bool ended = false;        // BT / NNNN after the text
+    zone where = zone::head;
+    bool archive_closed = false;  // the telegram's own heading has begun
+    bool saw_bt_open = false;     // ACP 127 BT before the text
+    bool ended = false;           // BT / NNNN after the text
+    bool saw_fl1 = false;         // ACP 127 format line 1 (VZCZC)
+    bool from_first = false;      // FM before TO: the State and ACP 127 order (FL6, FL7, FL8)
+    bool in_quote = false;
+    bool text_head_fields = false;  // E.O., TAGS, SUBJECT or REF read
+    open_block open = open_block::none;
     paragraph* current = nullptr;
     bool paragraph_pending_text = false;  // "1." alone; its text comes next
     std::size_t last_blank_line = 0;
@@ -298,19 +332,24 @@ struct cable_reader {
     std::optional<std::size_t> signoff_line;
     std::optional<address_kind> pending_address;  // "TO:" with its value on the next line
     std::size_t date_line_number = 0;
+    std::size_t index = 0, first = 0, last = 0;  // the line being read, and the cable's lines
+    std::set<std::size_t> furniture;             // page lines and markings between pages
     source_position dtg_where, series_where;
-    line_role role = line_role::paragraph;  // what read_header_line took its line to be
+    line_role role = line_role::paragraph;  // what the table took the line to be
+    bool continuation = false;              // the line continues the element before it
+    std::size_t mark_index = 0;             // which addressee (TO, INFO) the line gives
 
-    void mark(const input_line& l, line_role r, std::size_t index = 0, bool continuation = false) {
-        doc.line_map.push_back(line_reading{l.number, r, index, continuation});
+    void mark(const input_line& l, line_role r, std::size_t idx = 0, bool cont = false) {
+        doc.line_map.push_back(line_reading{l.number, r, idx, cont});
     }
 
     static line_role role_of(address_kind k) {
         return k == address_kind::to ? line_role::to : k == address_kind::from ? line_role::from : line_role::info;
     }
 
-    source_position at(const input_line& l, std::size_t byte = 0) const {
-        return {l.number, column_of(l.text, byte)};
+    source_position at(const input_line& l, std::size_t byte = 0) const { return {l.number, column_of(l.text, byte)}; }
+    std::size_t lead_of(const input_line& l, std::string_view t) const {
+        return static_cast<std::size_t>(t.data() - l.text.data());
     }
 
     void header_seen(header_field f) {
@@ -318,199 +357,687 @@ struct cable_reader {
         c.layout.header_order.push_back(f);
     }
 
-    bool read_header_line(const input_line& l) {
-        std::string_view t = trim(l.text);
-        std::size_t lead = static_cast<std::size_t>(t.data() - l.text.data());
-        if (t.size() > header_line_limit) return false;
+    acp127_envelope& envelope() {
+        if (!c.envelope) c.envelope.emplace();
+        return *c.envelope;
+    }
+    archive_head& archive() {
+        if (!c.archive) c.archive.emplace();
+        return *c.archive;
+    }
+
+    /// The next line with text after `i` that is not page furniture, or `last`.
+    std::size_t next_text_line(std::size_t i) const {
+        for (std::size_t k = i + 1; k < last; ++k)
+            if (!blank(lines[k]) && !furniture.count(k)) return k;
+        return last;
+    }
+
+    // ---- The table: the heading ----------------------------------------------------------
+
+    bool pending(const input_line& l, std::string_view t) {
+        if (!pending_address) return false;
+        auto k = *pending_address;
+        pending_address.reset();
+        if (paragraph_number(t)) return false;
+        set_address(k, t, l);
+        role = role_of(k);
+        return true;
+    }
+
+    bool fl1(const input_line& l, std::string_view t) {
+        auto upper = to_upper_ascii(t);
+        if (upper.rfind("VZCZC", 0) != 0 && upper.rfind("ZCZC", 0) != 0) return false;
+        auto& e = envelope();
+        auto id = upper.substr(upper.rfind("ZCZC", 0) == 0 ? 4 : 5);
+        std::size_t k = 0;
+        while (k < id.size() && std::isalpha(static_cast<unsigned char>(id[k]))) ++k;
+        e.channel_designator = id.substr(0, k);
+        saw_fl1 = true;
+        if (is_digits(id.substr(k)) && id.size() - k <= 4) e.channel_serial = std::stoi(id.substr(k));
+        else report(at(l, lead_of(l, t)), severity::warning, "fl1-serial", "format line 1 has no channel serial");
+        archive_closed = true;
+        return true;
+    }
+
+    bool fl3(const input_line&, std::string_view t) {
+        // DE <RI> #<SSN> <JJJHHMM>: ACP 127 format line 3 (protocol facts §1.2).
         auto upper = to_upper_ascii(fold_slashed_zero(t));
-        if (pending_address) {
-            auto k = *pending_address;
-            pending_address.reset();
-            if (!paragraph_number(t)) {
-                set_address(k, t, l);
-                role = role_of(k);
-                return true;
-            }
+        if (upper.rfind("DE ", 0) != 0) return false;
+        auto w = split_words(upper);
+        auto& e = envelope();
+        std::size_t k0 = 1;
+        if (w.size() >= 2 && w[1].front() != '#') {
+            e.originating_ri = std::string{w[1]};
+            k0 = 2;
         }
-        // ACP 127 FL1: VZCZC + channel designator + serial.
-        if (upper.rfind("VZCZC", 0) == 0 || upper.rfind("ZCZC", 0) == 0) {
+        for (std::size_t k = k0; k < w.size(); ++k) {
+            if (w[k].front() == '#' && is_digits(w[k].substr(1))) e.station_serial = std::stoi(std::string{w[k].substr(1, 6)});
+            else if (is_digits(w[k]) && w[k].size() == 7) e.filing_time = std::string{w[k]};
+        }
+        archive_closed = true;
+        return true;
+    }
+
+    bool fl4(const input_line&, std::string_view t) {
+        auto upper = to_upper_ascii(t);
+        if (upper.rfind("ZNY ", 0) != 0 && upper.rfind("ZNR ", 0) != 0) return false;
+        envelope().security_warning = upper;
+        return true;
+    }
+
+    bool routing(const input_line& l, std::string_view t) {
+        auto r = read_routing_line(t);
+        if (!r) return false;
+        if (c.routing) report(at(l, lead_of(l, t)), severity::warning, "routing-repeated", "a second routing line; the first is kept");
+        else c.routing = *r;
+        header_seen(header_field::routing);
+        archive_closed = true;
+        return true;
+    }
+
+    bool precedence_dtg(const input_line& l, std::string_view t) {
+        std::size_t lead = lead_of(l, t);
+        auto p = read_precedence_dtg_line(t, l.number, column_of(l.text, lead));
+        if (!p) return false;
+        archive_closed = true;
+        open = open_block::none;
+        header_seen(header_field::precedence_dtg);
+        if (p->reading) report.add(p->reading->notes);
+        if (!p->trailing.empty())
+            report(at(l, lead + p->trailing_offset), severity::note, "dtg-trailing",
+                   fmt::format("'{}' follows the DTG (operating signals?)", p->trailing));
+        if (c.date_time_group || (c.prec && !c.precedence_words)) {
+            report(at(l, lead), severity::warning, "dtg-repeated", "a second precedence and DTG line; the first is kept");
+            return true;
+        }
+        if (c.prec && p->prec && c.prec != p->prec)
+            report(at(l, lead), severity::warning, "precedence-disagrees",
+                   fmt::format("the prosign {} disagrees with the precedence in words ({}); the prosign is kept",
+                               precedence_letter(*p->prec), *c.precedence_words));
+        if (p->prec) c.prec = p->prec;
+        c.info_prec = p->info_prec;
+        c.operating_signals = p->operating_signals;
+        dtg_where = at(l, lead + p->dtg_offset);
+        if (!p->reading) dtg_where = at(l, lead);
+        if (p->reading && p->reading->value) {
+            c.date_time_group = p->reading->value;
+            for (const auto& n : p->reading->notes)
+                if (n.code == "dtg-year-garbled")
+                    c.layout.dtg_as_printed = std::string{trim(t.substr(p->dtg_offset, p->reading->length))};
+            if (!p->reading->month_printed) c.inferred.insert("dtg.month");
+            if (!p->reading->year_printed) c.inferred.insert("dtg.year");
+        }
+        return true;
+    }
+
+    bool precedence_words(const input_line&, std::string_view t) {
+        auto p = read_precedence_words_line(t);
+        if (!p || c.prec) return false;
+        c.prec = p->prec;
+        c.precedence_words = p->words;
+        envelope().precedence_prosigns = p->prosigns;
+        archive_closed = true;
+        return true;
+    }
+
+    bool fl2(const input_line&, std::string_view t) {
+        // ACP 127 FL2: precedence prosigns followed by routing indicators.
+        auto upper = to_upper_ascii(t);
+        auto w = split_words(upper);
+        auto is_station = [](std::string_view x) {
+            // DE is the prosign "from" (format line 3), never a routing indicator.
+            return x.size() >= 2 && x.size() <= 8 && x != "DE" &&
+                   std::all_of(x.begin(), x.end(), [](char ch) { return std::isupper(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)); });
+        };
+        // Routing indicators start with R (worldwide tape relay) or Q; right after format
+        // line 1, any station group will do.
+        bool after_fl1 = c.envelope && c.envelope->routing_indicators.empty() && !c.envelope->channel_designator.empty();
+        if (w.size() >= 2 && w[0].size() <= 2 && precedence_from_letter(w[0][0]) &&
+            (w[0].size() == 1 || w[0][1] == w[0][0] || precedence_from_letter(w[0][1])) && is_station(w[1]) &&
+            (after_fl1 || ((w[1][0] == 'R' || w[1][0] == 'Q') && w[1].size() >= 4))) {
             auto& e = envelope();
-            auto id = upper.substr(upper.rfind("ZCZC", 0) == 0 ? 4 : 5);
-            std::size_t k = 0;
-            while (k < id.size() && std::isalpha(static_cast<unsigned char>(id[k]))) ++k;
-            e.channel_designator = id.substr(0, k);
-            if (is_digits(id.substr(k)) && id.size() - k <= 4) e.channel_serial = std::stoi(id.substr(k));
-            else report(at(l, lead), severity::warning, "fl1-serial", "format line 1 has no channel serial");
-            role = line_role::acp127_fl1;
-            return true;
-        }
-        // FL3: DE <RI> #<SSN> <JJJHHMM>.
-        if (upper.rfind("DE ", 0) == 0) {
-            auto w = split_words(upper);
-            auto& e = envelope();
-            if (w.size() >= 2) e.originating_ri = std::string{w[1]};
-            for (std::size_t k = 2; k < w.size(); ++k) {
-                if (w[k].front() == '#' && is_digits(w[k].substr(1))) e.station_serial = std::stoi(std::string{w[k].substr(1, 6)});
-                else if (is_digits(w[k]) && w[k].size() == 7) e.filing_time = std::string{w[k]};
-            }
-            role = line_role::acp127_fl3;
-            return true;
-        }
-        // FL4: ZNY TTTTT / ZNR UUUUU.
-        if (upper.rfind("ZNY ", 0) == 0 || upper.rfind("ZNR ", 0) == 0) {
-            envelope().security_warning = upper;
-            role = line_role::acp127_fl4;
-            return true;
-        }
-        if (auto r = read_routing_line(t)) {
-            if (c.routing) report(at(l, lead), severity::warning, "routing-repeated", "a second routing line; the first is kept");
-            else c.routing = *r;
-            header_seen(header_field::routing);
-            role = line_role::routing;
-            return true;
-        }
-        if (read_precedence_dtg(l, t, lead)) {
-            role = line_role::precedence_dtg;
-            return true;
-        }
-        // FL2 of ACP 127: precedence prosigns followed by routing indicators.
-        {
-            auto w = split_words(upper);
-            auto is_station = [](std::string_view x) {
-                // DE is the prosign "from" (format line 3), never a routing indicator.
-                return x.size() >= 2 && x.size() <= 8 && x != "DE" &&
-                       std::all_of(x.begin(), x.end(), [](char ch) { return std::isupper(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)); });
-            };
-            // Routing indicators start with R (worldwide tape relay) or Q; right after format
-            // line 1, any station group will do.
-            bool after_fl1 = c.envelope && c.envelope->routing_indicators.empty() && !c.envelope->channel_designator.empty();
-            if (w.size() >= 2 && w[0].size() <= 2 && precedence_from_letter(w[0][0]) &&
-                (w[0].size() == 1 || w[0][1] == w[0][0] || precedence_from_letter(w[0][1])) && is_station(w[1]) &&
-                (after_fl1 || ((w[1][0] == 'R' || w[1][0] == 'Q') && w[1].size() >= 4))) {
-                auto& e = envelope();
-                e.precedence_prosigns = std::string{w[0]};
-                for (std::size_t k = 1; k < w.size(); ++k) e.routing_indicators.emplace_back(w[k]);
-                role = line_role::acp127_fl2;
-                return true;
-            }
-        }
-        if (auto d = read_calendar_date(t)) {
-            if (!c.date_line) {
-                c.date_line = std::string{t};
-                date_line_number = l.number;
-                header_seen(header_field::date_line);
-                role = line_role::date_line;
-                return true;
-            }
-        }
-        bool colon = false;
-        auto [kind, value] = read_address(t, colon);
-        if (kind != address_kind::none) {
-            if (colon) c.layout.address_colon = true;
-            role = role_of(kind);
-            if (value.empty()) {
-                pending_address = kind;
-                header_seen(kind == address_kind::to ? header_field::to : kind == address_kind::from ? header_field::from : header_field::info);
-                return true;
-            }
-            header_seen(kind == address_kind::to ? header_field::to : kind == address_kind::from ? header_field::from : header_field::info);
-            set_address(kind, value, l);
-            return true;
-        }
-        if (auto s = read_series_tag(t)) {
-            if (c.series) report(at(l, lead), severity::warning, "series-repeated", "a second series tag; the first is kept");
-            else {
-                c.series = *s;
-                series_where = at(l, lead);
-            }
-            header_seen(header_field::series);
-            if (!s->number)
-                report(at(l, lead), severity::warning, "series-number-missing",
-                       fmt::format("the series tag {} has no number", s->name));
-            role = line_role::series;
-            return true;
-        }
-        if (is_classification_line(t)) {
-            c.classification = to_upper_ascii(t);
-            header_seen(header_field::classification);
-            role = line_role::classification;
-            return true;
-        }
-        if (upper == "BT") {
-            saw_bt_open = true;
-            role = line_role::acp127_bt;
+            e.precedence_prosigns = std::string{w[0]};
+            for (std::size_t k = 1; k < w.size(); ++k) e.routing_indicators.emplace_back(w[k]);
+            archive_closed = true;
             return true;
         }
         return false;
     }
 
-    acp127_envelope& envelope() {
-        if (!c.envelope) c.envelope.emplace();
-        return *c.envelope;
+    // The archived State telegram: what the archive printed above it.
+
+    bool marking(const input_line&, std::string_view t) {
+        // The archive's marking, the first line of the archived copy: it stands before the page
+        // line (or opens the archive block).
+        if (archive_closed || c.archive || header_lines > 0) return false;
+        auto m = read_classification_line(t);
+        if (!m) return false;
+        auto next = next_text_line(index);
+        if (next >= last || !read_page_line(trim(lines[next].text))) return false;
+        archive().marking = std::string{t};
+        if (!c.classification) {
+            // The marking, not what the archive added after it ("POSS DUPE").
+            c.classification = m->normalised;
+            c.classification_as_written = std::string{t.substr(0, read_classification_marking(t)->length)};
+        }
+        return true;
+    }
+
+    bool page(const input_line&, std::string_view t) {
+        if (archive_closed) return false;
+        auto p = read_page_line(t);
+        if (!p || archive().page) return false;
+        archive().page = *p;
+        if (p->series && !c.series) c.series = p->series;
+        return true;
+    }
+
+    bool number(const input_line&, std::string_view t) {
+        if (archive_closed || !c.archive || c.archive->number_line || !is_number_line(t)) return false;
+        c.archive->number_line = std::string{t};
+        return true;
+    }
+
+    bool distribution(const input_line&, std::string_view t) {
+        if (archive_closed) return false;
+        auto d = read_distribution_line(t);
+        if (!d) return false;
+        if (d->what == distribution_line::kind::continuation && open != open_block::distribution) return false;
+        auto& block = archive().distribution;
+        if (!block) block.emplace();
+        if (d->what == distribution_line::kind::action || d->what == distribution_line::kind::origin) {
+            block->action_kind = d->what == distribution_line::kind::action ? "ACTION" : "ORIGIN";
+            block->action = d->offices.front();
+            for (std::size_t k = 1; k < d->offices.size(); ++k) block->info.push_back(d->offices[k]);
+        } else {
+            continuation = d->what == distribution_line::kind::continuation;
+            block->info.insert(block->info.end(), d->offices.begin(), d->offices.end());
+        }
+        if (d->count) block->count = d->count;
+        open = d->count ? open_block::none : open_block::distribution;
+        return true;
+    }
+
+    bool drafted(const input_line&, std::string_view t) {
+        if (archive_closed) return false;
+        auto v = read_keyword_value(t, "DRAFTED BY");
+        if (!v) return false;
+        archive().drafted_by = *v;
+        open = open_block::none;
+        return true;
+    }
+
+    bool approved(const input_line&, std::string_view t) {
+        if (archive_closed) return false;
+        auto v = read_keyword_value(t, "APPROVED BY");
+        if (!v) return false;
+        archive().approved_by = *v;
+        open = open_block::clearances;
+        return true;
+    }
+
+    bool desired(const input_line&, std::string_view t) {
+        if (archive_closed || !starts_with_word(t, "DESIRED DISTRIBUTION")) return false;
+        auto rest = trim(t.substr(std::string_view{"DESIRED DISTRIBUTION"}.size()));
+        if (!rest.empty() && rest.front() == ':') rest = trim(rest.substr(1));
+        archive().desired_distribution = std::string{rest};
+        open = open_block::desired;
+        return true;
+    }
+
+    bool separator(const input_line&, std::string_view t) {
+        if (archive_closed || !is_separator_line(t)) return false;
+        archive().separator = std::string{t};
+        open = open_block::none;
+        return true;
+    }
+
+    bool archive_block_line(const input_line&, std::string_view t) {
+        // Clearances after APPROVED BY, and the offices of DESIRED DISTRIBUTION: every line up
+        // to the separator.
+        if (archive_closed || !c.archive) return false;
+        if (open == open_block::clearances) {
+            c.archive->clearances.emplace_back(t);
+            role = line_role::clearance;
+            return true;
+        }
+        if (open == open_block::desired) {
+            auto& d = *c.archive->desired_distribution;
+            d = join_words(d, t);
+            role = line_role::desired_distribution;
+            continuation = true;
+            return true;
+        }
+        return false;
+    }
+
+    // The telegram's own heading.
+
+    bool date_line(const input_line& l, std::string_view t) {
+        if (!read_calendar_date(t) || c.date_line) return false;
+        c.date_line = std::string{t};
+        date_line_number = l.number;
+        header_seen(header_field::date_line);
+        return true;
+    }
+
+    bool address(const input_line& l, std::string_view t) {
+        bool colon = false;
+        auto [kind, value] = read_address(t, colon);
+        if (kind == address_kind::none) return false;
+        if (kind == address_kind::info && !archive_closed && read_distribution_line(t)) return false;
+        if (colon) c.layout.address_colon = true;
+        role = role_of(kind);
+        archive_closed = true;
+        header_seen(kind == address_kind::to ? header_field::to : kind == address_kind::from ? header_field::from : header_field::info);
+        if (kind == address_kind::from && !c.from && c.to.empty()) from_first = true;
+        open = kind == address_kind::to ? open_block::to : kind == address_kind::info ? open_block::info : open_block::none;
+        if (value.empty()) {
+            pending_address = kind;
+            return true;
+        }
+        set_address(kind, value, l);
+        return true;
+    }
+
+    bool addressee_continued(const input_line& l, std::string_view t) {
+        // A further addressee on a line of its own, in the FM/TO/INFO order of State telegrams
+        // and the ACP 127 envelope (format lines 7 and 8 continue over several lines).
+        if ((open != open_block::to && open != open_block::info) || !from_first) return false;
+        if (t.size() > 69 || !is_all_caps(t) || paragraph_number(t) || t.back() == '.') return false;
+        if (split_words(t).size() > 8) return false;
+        for (char ch : t)
+            if (!(std::isupper(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) ||
+                  ch == ' ' || ch == '/' || ch == '-' || ch == '&' || ch == '.'))
+                return false;
+        set_address(open == open_block::to ? address_kind::to : address_kind::info, t, l);
+        role = open == open_block::to ? line_role::to : line_role::info;
+        continuation = true;
+        return true;
+    }
+
+    bool via(const input_line&, std::string_view t) {
+        auto v = read_via_line(t);
+        if (!v || c.via) return false;
+        c.via = *v;
+        open = open_block::none;
+        return true;
+    }
+
+    bool message_number(const input_line&, std::string_view t) {
+        if (c.message_number || !is_message_number(t)) return false;
+        c.message_number = std::string{t};
+        open = open_block::none;
+        return true;
+    }
+
+    bool series(const input_line& l, std::string_view t) {
+        auto s = read_series_tag(t);
+        if (!s) return false;
+        std::size_t lead = lead_of(l, t);
+        if (c.series && (c.archive && c.archive->page && c.archive->page->series == *s)) {
+            // The page line gave it already: the telegram prints it again on its own line.
+        } else if (c.series) {
+            report(at(l, lead), severity::warning, "series-repeated", "a second series tag; the first is kept");
+        } else {
+            c.series = *s;
+            series_where = at(l, lead);
+        }
+        header_seen(header_field::series);
+        if (!s->number)
+            report(at(l, lead), severity::warning, "series-number-missing", fmt::format("the series tag {} has no number", s->name));
+        open = open_block::none;
+        return true;
+    }
+
+    bool classification_reference(const input_line& l, std::string_view t) {
+        auto r = read_classification_reference_line(t);
+        if (!r) return false;
+        open = open_block::none;
+        archive_closed = true;
+        if (c.telegram || in_quote) {
+            // A repeated cable's own line, inside the quotation: not this telegram's.
+            where = zone::text_head;
+            return true;
+        }
+        c.classification = r->marking.normalised;
+        c.classification_as_written = r->marking.as_written;
+        c.telegram = r->telegram;
+        c.section = r->section;
+        if (!r->handling.empty()) {
+            c.handling.insert(c.handling.end(), r->handling.begin(), r->handling.end());
+            c.layout.handling_on_classification_line = r->handling.size();
+        }
+        if (r->series) {
+            if (!c.series) {
+                c.series = r->series;
+                series_where = at(l, lead_of(l, t));
+            }
+            c.layout.series_on_classification_line = true;
+        }
+        where = zone::text_head;
+        return true;
+    }
+
+    bool classification(const input_line&, std::string_view t) {
+        auto m = read_classification_line(t);
+        if (!m) return false;
+        // In the head of the text a marking opens the text (ACP 127 format line 12); once the
+        // cable has one, another is a repeated cable's.
+        if (where == zone::text_head && c.classification && !c.inferred.count("classification")) return true;
+        if (!c.classification || c.inferred.count("classification")) {
+            c.classification = m->normalised;
+            c.classification_as_written = m->as_written;
+            c.inferred.erase("classification");
+        }
+        header_seen(header_field::classification);
+        return true;
+    }
+
+    bool bt(const input_line&, std::string_view t) {
+        if (to_upper_ascii(t) != "BT") return false;
+        saw_bt_open = true;
+        c.layout.bt_before_text = true;
+        where = zone::text_head;
+        open = open_block::none;
+        return true;
+    }
+
+    // The head of the text: handling, passing instructions, E.O., TAGS, SUBJECT, REF.
+
+    bool handling(const input_line&, std::string_view t) {
+        auto h = read_handling_line(t);
+        if (!h) return false;
+        for (auto& item : *h)
+            if (std::find(c.handling.begin(), c.handling.end(), item) == c.handling.end()) c.handling.push_back(item);
+        open = open_block::none;
+        return true;
+    }
+
+    bool repeat_notice(const input_line&, std::string_view t) {
+        if (open == open_block::repeat && !quote_marker_length(t) && !read_classification_line(t) && t.size() <= 69 &&
+            is_all_caps(t)) {
+            *c.repeat_notice = join_words(*c.repeat_notice, t);
+            continuation = true;
+            if (t.back() == '.') open = open_block::none;
+            return true;
+        }
+        if (!is_repeat_notice(t) || c.repeat_notice) return false;
+        c.repeat_notice = std::string{t};
+        open = t.back() == '.' ? open_block::none : open_block::repeat;
+        return true;
+    }
+
+    bool quote(const input_line&, std::string_view t) {
+        // QUOTE / QTE opens a repeated cable; its heading may stand on the same line ("QUOTE
+        // C O N F I D E N T I A L TOKYO 15604"), which is that cable's, not this one's.
+        bool closing = false;
+        auto n = quote_marker_length(t, &closing);
+        if (!n || closing) return false;
+        in_quote = true;
+        open = open_block::none;
+        return true;
+    }
+
+    bool eo(const input_line&, std::string_view t) {
+        auto e = read_eo_line(t);
+        if (!e) return false;
+        if (!c.eo) c.eo = *e;
+        text_head_fields = true;
+        where = zone::text_head;
+        open = open_block::none;
+        return true;
+    }
+
+    bool tags(const input_line&, std::string_view t) {
+        bool more = false;
+        if (open == open_block::tags && !read_subject_line(t) && !read_reference_line(t) && !read_eo_line(t)) {
+            auto items = split_tags(t, &more);
+            c.tags.insert(c.tags.end(), items.begin(), items.end());
+            continuation = true;
+            open = more ? open_block::tags : open_block::none;
+            return true;
+        }
+        auto items = read_tags_line(t, &more);
+        if (!items) return false;
+        if (c.tags.empty()) c.tags = *items;
+        text_head_fields = true;
+        where = zone::text_head;
+        open = more ? open_block::tags : open_block::none;
+        return true;
+    }
+
+    /// A subject wraps when its line was full: the next line's first word would not have fitted
+    /// on it. Drafters broke subject lines near 50 to 65 columns.
+    static bool wraps(std::string_view previous, std::string_view next) {
+        auto w = split_words(next);
+        return !w.empty() && utf8_length(previous) + 1 + utf8_length(w[0]) > 48;
+    }
+
+    bool subject(const input_line&, std::string_view t) {
+        if (open == open_block::subject) {
+            const auto& prev = lines[previous_text_line(index)].text;
+            bool stop = paragraph_number(t) || starts_with_word(t, "SUMMARY") || starts_with_word(t, "BEGIN") ||
+                        read_reference_line(t) || read_eo_line(t) || read_tags_line(t) || !is_all_caps(t) ||
+                        t.size() > 72 || letter_label(t) || !wraps(trim(prev), t) ||
+                        (++subject_continuations > 3);
+            if (!stop) {
+                *c.subject = join_words(*c.subject, t);
+                continuation = true;
+                return true;
+            }
+            open = open_block::none;
+            return false;
+        }
+        auto s = read_subject_line(t);
+        if (!s || c.subject) return false;
+        c.subject = s->text;
+        c.layout.subject_keyword = s->keyword;
+        text_head_fields = true;
+        where = zone::text_head;
+        open = open_block::subject;
+        subject_continuations = 0;
+        return true;
+    }
+
+    bool reference(const input_line&, std::string_view t) {
+        if (open == open_block::reference) {
+            if (auto r = read_reference_continuation(t)) {
+                c.references.insert(c.references.end(), r->items.begin(), r->items.end());
+                c.layout.references_on_own_lines = true;
+                continuation = true;
+                return true;
+            }
+            open = open_block::none;
+        }
+        auto r = read_reference_line(t);
+        if (!r || !c.references.empty()) return false;
+        c.references = r->items;
+        c.layout.reference_keyword = r->keyword;
+        c.layout.reference_separator = r->separator;
+        text_head_fields = true;
+        where = zone::text_head;
+        open = open_block::reference;
+        return true;
+    }
+
+    bool instruction(const input_line&, std::string_view t) {
+        // A passing instruction ("DEPT FOR A AND EA") stands between the classification line
+        // and the E.O. line: any line there that no other kind claims. Without an E.O., TAGS or
+        // SUBJECT line ahead, only a line of the instruction's own shape is one.
+        if (text_head_fields || c.paragraphs.size() > 0) return false;
+        if (paragraph_number(t)) return false;
+        bool ahead = head_field_ahead(index);
+        if (!ahead && !(looks_like_passing_instruction(t) && !in_quote)) return false;
+        // A line that names no one for whom and passes nothing continues the instruction before
+        // it ("HI, DOD WASHDC" after "… CINCPAC HONOLULU").
+        auto words = split_words(t);
+        bool starts = std::any_of(words.begin(), words.end(), [](std::string_view w) {
+            return w == "FOR" || w == "PASS" || w == "HANDLE" || w == "INFORM" || w == "DELIVER" || w == "PLS";
+        });
+        if (!starts && open == open_block::instruction && !c.instructions.empty()) {
+            c.instructions.back() = join_words(c.instructions.back(), t);
+            continuation = true;
+            return true;
+        }
+        c.instructions.emplace_back(t);
+        open = open_block::instruction;
+        return true;
+    }
+
+    /// True when an E.O., TAGS, SUBJECT or REF line follows within the next lines of the head
+    /// of the text (before any numbered paragraph).
+    bool head_field_ahead(std::size_t i) const {
+        std::size_t seen = 0;
+        for (std::size_t k = next_text_line(i); k < last && seen < 10; k = next_text_line(k), ++seen) {
+            auto t = trim(lines[k].text);
+            if (paragraph_number(t)) return false;
+            if (read_eo_line(t) || read_tags_line(t) || read_subject_line(t) || read_reference_line(t)) return true;
+        }
+        return false;
+    }
+
+    std::size_t previous_text_line(std::size_t i) const {
+        for (std::size_t k = i; k-- > first;)
+            if (!blank(lines[k]) && !furniture.count(k)) return k;
+        return i;
+    }
+
+    static bool letter_label(std::string_view t) {
+        return t.size() >= 3 && ((std::isupper(static_cast<unsigned char>(t[0])) && (t[1] == '.' || t[1] == ')') && t[2] == ' ') ||
+                                 (t[0] == '(' && std::isupper(static_cast<unsigned char>(t[1])) && t[2] == ')'));
+    }
+
+    std::size_t subject_continuations = 0;
+
+    // The tables. Order matters: the first kind that takes a line has it.
+    static const std::vector<line_kind>& head_kinds() {
+        static const std::vector<line_kind> kinds = {
+            {line_role::to, &cable_reader::pending},
+            {line_role::acp127_fl1, &cable_reader::fl1},
+            {line_role::acp127_fl3, &cable_reader::fl3},
+            {line_role::acp127_fl4, &cable_reader::fl4},
+            {line_role::routing, &cable_reader::routing},
+            {line_role::precedence_dtg, &cable_reader::precedence_dtg},
+            {line_role::precedence_words, &cable_reader::precedence_words},
+            {line_role::acp127_fl2, &cable_reader::fl2},
+            {line_role::classification, &cable_reader::marking},
+            {line_role::page_line, &cable_reader::page},
+            {line_role::number_line, &cable_reader::number},
+            {line_role::distribution, &cable_reader::distribution},
+            {line_role::drafted_by, &cable_reader::drafted},
+            {line_role::approved_by, &cable_reader::approved},
+            {line_role::desired_distribution, &cable_reader::desired},
+            {line_role::separator, &cable_reader::separator},
+            {line_role::date_line, &cable_reader::date_line},
+            {line_role::from, &cable_reader::address},
+            {line_role::via, &cable_reader::via},
+            {line_role::message_number, &cable_reader::message_number},
+            {line_role::series, &cable_reader::series},
+            {line_role::classification_reference, &cable_reader::classification_reference},
+            {line_role::classification, &cable_reader::classification},
+            {line_role::acp127_bt, &cable_reader::bt},
+            {line_role::eo, &cable_reader::eo},
+            {line_role::tags, &cable_reader::tags},
+            {line_role::subject, &cable_reader::subject},
+            {line_role::reference, &cable_reader::reference},
+            // Clearances and desired distribution take what no kind above takes, up to the
+            // separator.
+            {line_role::clearance, &cable_reader::archive_block_line},
+            {line_role::to, &cable_reader::addressee_continued},
+        };
+        return kinds;
+    }
+
+    static const std::vector<line_kind>& text_head_kinds() {
+        static const std::vector<line_kind> kinds = {
+            {line_role::subject, &cable_reader::subject},        // a subject's continuation first
+            {line_role::reference, &cable_reader::reference},    // and a reference's
+            {line_role::tags, &cable_reader::tags},
+            {line_role::repeat_notice, &cable_reader::repeat_notice},
+            {line_role::series, &cable_reader::series},
+            {line_role::handling, &cable_reader::handling},
+            {line_role::quote, &cable_reader::quote},
+            {line_role::classification_reference, &cable_reader::classification_reference},
+            {line_role::classification, &cable_reader::classification},
+            {line_role::eo, &cable_reader::eo},
+            {line_role::instruction, &cable_reader::instruction},
+        };
+        return kinds;
+    }
+
+    bool read_with(const std::vector<line_kind>& kinds, const input_line& l) {
+        std::string_view t = trim(l.text);
+        if (t.size() > header_line_limit) return false;
+        for (const auto& k : kinds) {
+            role = k.role;
+            continuation = false;
+            mark_index = 0;
+            if ((this->*k.read)(l, t)) {
+                // A line of another kind closes the list or block a next line could continue.
+                static const std::set<line_role> continued{
+                    line_role::to,         line_role::from,        line_role::info,
+                    line_role::distribution, line_role::approved_by, line_role::clearance,
+                    line_role::desired_distribution, line_role::subject, line_role::tags,
+                    line_role::reference,  line_role::instruction, line_role::repeat_notice};
+                if (!continued.count(k.role)) open = open_block::none;
+                return true;
+            }
+        }
+        return false;
     }
 
     /// `value` is a view into the line's text.
     void set_address(address_kind k, std::string_view value, const input_line& l) {
-        check_words(l, value, static_cast<std::size_t>(value.data() - l.text.data()));
+        std::string garbled;
+        auto lead = static_cast<std::size_t>(value.data() - l.text.data());
+        // Telegram addresses (FM/TO/INFO in that order) are plain-language addresses made of
+        // abbreviations (CINCPAC, USDOCOSOUTH) that the letter-pair check would call garbled.
+        if (!from_first) check_words(l, value, lead);
         switch (k) {
-            case address_kind::to: c.to = std::string{value}; break;
-            case address_kind::from: c.from = std::string{value}; break;
-            case address_kind::info: c.info.emplace_back(value); break;
+            case address_kind::to:
+            case address_kind::info: {
+                auto a = read_addressee(value, &garbled);
+                if (!garbled.empty()) {
+                    auto pos = value.find(garbled);
+                    report(at(l, lead + (pos == std::string_view::npos ? 0 : pos)), severity::warning,
+                           "precedence-word-garbled",
+                           fmt::format("'{}' looks like a garbled precedence word; read as {}", garbled,
+                                       precedence_name(*a.prec)));
+                }
+                auto& list = k == address_kind::to ? c.to : c.info;
+                list.push_back(std::move(a));
+                mark_index = list.size() - 1;
+                break;
+            }
+            case address_kind::from: {
+                // "FM THE SITUATION ROOM //TOHAK 003//": a series tag between slashes.
+                std::string_view v = value;
+                auto slash = v.find("//");
+                if (slash != std::string_view::npos) {
+                    auto inner = v.substr(slash + 2);
+                    auto close = inner.find("//");
+                    if (close != std::string_view::npos) {
+                        if (auto s = read_series_tag(inner.substr(0, close))) {
+                            if (!c.series) {
+                                c.series = *s;
+                                series_where = at(l, lead + slash + 2);
+                            }
+                            c.layout.series_in_from = true;
+                            v = trim(v.substr(0, slash));
+                        }
+                    }
+                }
+                c.from = std::string{v};
+                break;
+            }
             case address_kind::none: break;
         }
     }
 
-    bool read_precedence_dtg(const input_line& l, std::string_view t, std::size_t lead) {
-        // "O 211615Z", "P 201713Z JUN 772", "191810Z JUN 72", "OO 211615Z", "O P 180800Z MAR 08".
-        std::size_t i = 0;
-        std::optional<precedence> prec;
-        while (i < t.size() && i < 4 && std::isalpha(static_cast<unsigned char>(t[i]))) {
-            auto p = precedence_from_letter(t[i]);
-            if (!p || (i + 1 < t.size() && std::isalpha(static_cast<unsigned char>(t[i + 1])) && t[i + 1] != t[i]))
-                return false;
-            if (!prec) prec = p;
-            ++i;
-            if (i < t.size() && std::isalpha(static_cast<unsigned char>(t[i]))) continue;  // "OO"
-            while (i < t.size() && t[i] == ' ') ++i;
-        }
-        if (prec && i == t.size()) {
-            // The prosign alone ("O"): a precedence whose DTG is missing or unreadable, as the
-            // formatter writes such a cable back. A header line, not a paragraph of text.
-            if (c.date_time_group || c.prec) {
-                report(at(l, lead), severity::warning, "dtg-repeated", "a second precedence and DTG line; the first is kept");
-            } else {
-                c.prec = prec;
-                dtg_where = at(l, lead);
-            }
-            header_seen(header_field::precedence_dtg);
-            return true;
-        }
-        auto reading = read_dtg(t.substr(i), l.number, column_of(l.text, lead + i));
-        if (!reading.value && reading.notes.empty()) return false;
-        report.add(reading.notes);
-        auto rest = trim(t.substr(std::min(t.size(), i + reading.length)));
-        if (!rest.empty())
-            report(at(l, lead + i + reading.length), severity::note, "dtg-trailing",
-                   fmt::format("'{}' follows the DTG (operating signals?)", rest));
-        if (c.date_time_group || c.prec) {
-            report(at(l, lead), severity::warning, "dtg-repeated", "a second precedence and DTG line; the first is kept");
-            header_seen(header_field::precedence_dtg);
-            return true;
-        }
-        c.prec = prec;
-        dtg_where = at(l, lead + i);
-        if (reading.value) {
-            c.date_time_group = reading.value;
-            for (const auto& n : reading.notes)
-                if (n.code == "dtg-year-garbled") c.layout.dtg_as_printed = std::string{trim(t.substr(i, reading.length))};
-            if (!reading.month_printed) c.inferred.insert("dtg.month");
-            if (!reading.year_printed) c.inferred.insert("dtg.year");
-        }
-        header_seen(header_field::precedence_dtg);
-        return true;
-    }
-
-    void start_paragraph(const input_line& l, std::optional<int> number, std::string_view text, std::size_t text_byte) {
+    void start_paragraph(const input_line& l, std::optional<int> number, std::string_view text, std::size_t text_byte,
+                         bool parenthesis = false) {
         if (!c.paragraphs.empty() && last_blank_line + 1 == l.number) ++paragraph_gaps;
         else if (!c.paragraphs.empty()) ++paragraph_joins;
         if (number) {
@@ -524,7 +1051,7 @@ struct cable_reader {
                 report(at(l), severity::warning, "paragraph-sequence",
                        fmt::format("paragraph {} where {} was expected", *number, expected));
         }
-        c.paragraphs.push_back(paragraph{number, std::string{text}, at(l, text_byte)});
+        c.paragraphs.push_back(paragraph{number, std::string{text}, at(l, text_byte), parenthesis});
         current = &c.paragraphs.back();
         check_words(l, text, text_byte);
     }
@@ -537,10 +1064,10 @@ struct cable_reader {
 
     void read_body_line(const input_line& l) {
         std::string_view t = trim(l.text);
-        std::size_t lead = static_cast<std::size_t>(t.data() - l.text.data());
+        std::size_t lead = lead_of(l, t);
         auto upper = to_upper_ascii(t);
         if (upper == "BT") {
-            if (in_text) {
+            if (in_text()) {
                 ended = true;
                 current = nullptr;
             }
@@ -548,9 +1075,11 @@ struct cable_reader {
             mark(l, line_role::acp127_bt);
             return;
         }
-        if (upper == "NNNN") {
+        if (is_end_of_message(upper)) {
             ended = true;
             current = nullptr;
+            c.layout.end_of_message = true;
+            c.layout.end_marker = upper;
             mark(l, line_role::acp127_end);
             return;
         }
@@ -564,9 +1093,7 @@ struct cable_reader {
             mark(l, line_role::acp127_fl15);
             return;
         }
-        if (ended) {
-            report(at(l, lead), severity::warning, "text-after-end", "text after the end of the message is kept as a paragraph");
-        }
+        if (ended) report(at(l, lead), severity::warning, "text-after-end", "text after the end of the message is kept as a paragraph");
         if (is_signoff(t) && !paragraph_pending_text) {
             if (c.signoff) report(at(l, lead), severity::warning, "signoff-repeated", "a second sign-off");
             else {
@@ -577,18 +1104,38 @@ struct cable_reader {
             mark(l, line_role::signoff);
             return;
         }
-        if (signoff_line && !ended)
-            report(at(l, lead), severity::warning, "text-after-signoff", "text after the sign-off");
-        if (auto p = paragraph_number(l.text)) {
-            auto text = std::string_view{l.text}.substr(p->second);
-            start_paragraph(l, p->first, trim(text), p->second);
+        // A quotation's end, perhaps with the signature of the repeated cable after it.
+        bool closing = false;
+        if (auto n = quote_marker_length(t, &closing); n && closing) {
+            in_quote = false;
+            current = nullptr;
+            mark(l, line_role::quote);
+            auto rest = trim(t.substr(n));
+            if (!rest.empty() && looks_like_signature(rest) && signature_here(index)) c.signature = std::string{rest};
+            return;
+        }
+        if (!c.paragraphs.empty() && !paragraph_pending_text && looks_like_signature(t) && signature_here(index)) {
+            c.signature = std::string{t};
+            current = nullptr;
+            mark(l, line_role::signature);
+            return;
+        }
+        if (signoff_line && !ended) report(at(l, lead), severity::warning, "text-after-signoff", "text after the sign-off");
+        if (auto p = read_paragraph_number(l.text)) {
+            auto text = std::string_view{l.text}.substr(p->text_offset);
+            start_paragraph(l, p->number, trim(text), p->text_offset, p->parenthesis);
             mark(l, line_role::paragraph, c.paragraphs.size() - 1);
             paragraph_pending_text = trim(text).empty();
             if (paragraph_pending_text) c.layout.number_on_own_line = true;
             return;
         }
         if (current && (paragraph_pending_text || last_blank_line + 1 != l.number || current->text.empty())) {
-            current->text = join_words(current->text, t);
+            // A word broken at the end of a line ("DEPAR-" / "TURE") is joined without a space;
+            // the hyphen stays, as it was printed.
+            const auto& prev = current->text;
+            bool broken = prev.size() >= 2 && prev.back() == '-' && std::isalpha(static_cast<unsigned char>(prev[prev.size() - 2])) &&
+                          std::isalpha(static_cast<unsigned char>(t.front()));
+            current->text = broken ? current->text + std::string{t} : join_words(current->text, t);
             paragraph_pending_text = false;
             check_words(l, t, lead);
             mark(l, line_role::paragraph, static_cast<std::size_t>(current - c.paragraphs.data()), true);
@@ -599,13 +1146,122 @@ struct cable_reader {
         paragraph_pending_text = false;
     }
 
-    void read(std::size_t first, std::size_t last) {
-        for (std::size_t i = first; i < last; ++i) {
-            const auto& l = lines[i];
+    /// A name on the last line of the text, the end of the message after it (NNN, NNNN, BT,
+    /// the FL15 serial), or, at the very end of the input, a single name after a line that
+    /// closes a sentence.
+    bool signature_here(std::size_t i) const {
+        // A telegram's signature: the State and ACP 127 forms sign with the name of the
+        // principal; the radioteletype cables of FRUS close with a sign-off instead.
+        bool telegram = from_first || c.archive || c.telegram || c.envelope;
+        if (c.signature || !telegram) return false;
+        auto next = next_text_line(i);
+        if (next < last) {
+            auto u = to_upper_ascii(trim(lines[next].text));
+            return is_end_of_message(u) || u == "BT" || (u.size() >= 2 && u[0] == '#' && is_digits(u.substr(1)));
+        }
+        auto prev = previous_text_line(i);
+        if (prev == i) return false;
+        auto p = trim(lines[prev].text);
+        return split_words(trim(lines[i].text)).size() == 1 && !p.empty() &&
+               (p.back() == '.' || p.back() == ')' || p.back() == '"' || p.back() == '?');
+    }
+
+    bool in_text() const { return where == zone::text; }
+
+    /// Page furniture: later page lines ("PAGE 02 …") and the marking the archive printed at the
+    /// foot of a page and the head of the next, up to two lines before the page line.
+    void find_furniture() {
+        for (std::size_t k = first; k < last; ++k) {
+            auto p = read_page_line(trim(lines[k].text));
+            if (!p || p->number < 2) continue;
+            furniture.insert(k);
+            std::size_t back = k, taken = 0;
+            while (taken < 2 && back > first) {
+                --back;
+                if (blank(lines[back])) continue;
+                auto t = trim(lines[back].text);
+                auto m = read_classification_line(t);
+                if (!m || split_words(t).size() > 5) break;
+                furniture.insert(back);
+                ++taken;
+            }
+        }
+    }
+
+    /// Lines before the header that no kind reads (a note, a web page's words) are a preamble,
+    /// when a header stands further on: a page line, format line 1 or 3, or a precedence and
+    /// DTG line with an address line right after it. Returns where the cable begins.
+    std::size_t find_header_start() const {
+        std::size_t k0 = first;
+        while (k0 < last && blank(lines[k0])) ++k0;
+        if (k0 >= last) return first;
+        auto anchor_at = [&](std::size_t k) {
+            auto t = trim(lines[k].text);
+            if (t.size() > header_line_limit) return false;
+            auto u = to_upper_ascii(fold_slashed_zero(t));
+            if (auto p = read_page_line(t); p && p->number == 1) return true;
+            if (u.rfind("VZCZC", 0) == 0 || read_routing_line(t) || read_precedence_words_line(t)) return true;
+            if (u.rfind("DE ", 0) == 0 && u.find('#') != std::string::npos) return true;
+            if (read_series_run_in(t) || read_classification_reference_line(t)) return true;
+            if (read_precedence_dtg_line(t, 0, 1)) {
+                auto n = next_text_line(k);
+                if (n < last) {
+                    bool colon = false;
+                    return read_address(trim(lines[n].text), colon).first != address_kind::none;
+                }
+            }
+            return false;
+        };
+        auto first_is_header = [&] {
+            auto t = trim(lines[k0].text);
+            if (anchor_at(k0) || read_paragraph_number(t) || read_series_run_in(t)) return true;
+            // Any kind of the heading that takes the line, tried on a scratch reader.
+            reporter scratch_report{1};
+            document scratch;
+            cable_reader probe{lines, scratch_report, scratch};
+            probe.first = first;
+            probe.last = last;
+            probe.index = k0;
+            return probe.read_with(head_kinds(), lines[k0]);
+        };
+        if (first_is_header()) return first;
+        for (std::size_t k = k0 + 1; k < last && k < k0 + 60; ++k) {
+            if (blank(lines[k]) || !anchor_at(k)) continue;
+            // The archive's marking stands just above its page line.
+            for (std::size_t b = k; b-- > k0;) {
+                if (blank(lines[b])) continue;
+                if (read_classification_line(trim(lines[b].text))) k = b;
+                break;
+            }
+            return k;
+        }
+        return first;
+    }
+
+    void read(std::size_t first_line, std::size_t last_line) {
+        first = first_line;
+        last = last_line;
+        find_furniture();
+        std::size_t start = find_header_start();
+        for (std::size_t k = first; k < start; ++k) {
+            if (blank(lines[k])) continue;
+            doc.preamble.push_back(lines[k].text);
+            mark(lines[k], line_role::preamble);
+        }
+        if (start > first) {
+            std::size_t k = first;
+            while (blank(lines[k])) ++k;
+            report({lines[k].number, 1}, severity::note, "preamble",
+                   fmt::format("{} line(s) before the header are kept aside, not read as the cable", doc.preamble.size()));
+        }
+        bool any_line = false;
+        for (index = start; index < last; ++index) {
+            const auto& l = lines[index];
             if (blank(l)) {
                 last_blank_line = l.number;
-                if (!in_text) ++header_blanks;
+                if (where != zone::text) ++header_blanks;
                 if (!paragraph_pending_text) current = nullptr;
+                if (open != open_block::to && open != open_block::info) open = open_block::none;
                 continue;
             }
             if (auto pg = page_marker(l.text)) {
@@ -613,19 +1269,66 @@ struct cable_reader {
                 mark(l, line_role::page_marker);
                 continue;
             }
-            if (!in_text) {
-                bool numbered = paragraph_number(l.text).has_value();
-                if (!numbered && read_header_line(l)) {
-                    mark(l, role);
+            if (furniture.count(index)) {
+                mark(l, line_role::page_break);
+                continue;
+            }
+            if (!any_line) {
+                any_line = true;
+                // FRUS prints a cable without its header with the series running into the text.
+                if (auto r = read_series_run_in(l.text)) {
+                    c.series = r->tag;
+                    c.form = cable_form::frus_printed;
+                    c.layout.series_title_case = r->title_case;
+                    series_where = at(l, lead_of(l, trim(l.text)));
+                    where = zone::text;
+                    auto rest = std::string_view{l.text}.substr(lead_of(l, trim(l.text)) + r->text_offset);
+                    mark(l, line_role::series);
+                    if (!trim(rest).empty()) {
+                        if (auto p = read_paragraph_number(rest)) {
+                            auto text = trim(rest.substr(p->text_offset));
+                            start_paragraph(l, p->number, text, lead_of(l, text), p->parenthesis);
+                        } else {
+                            start_paragraph(l, std::nullopt, trim(rest), lead_of(l, trim(rest)));
+                        }
+                    }
                     continue;
                 }
-                in_text = true;
             }
+            if (where == zone::head) {
+                bool numbered = read_paragraph_number(l.text).has_value();
+                if (!numbered && read_with(head_kinds(), l)) {
+                    mark(l, role, mark_index, continuation);
+                    continue;
+                }
+                if (where == zone::head) where = zone::text;
+            }
+            if (where == zone::text_head) {
+                bool numbered = read_paragraph_number(l.text).has_value();
+                if (!numbered && read_with(text_head_kinds(), l)) {
+                    mark(l, role, mark_index, continuation);
+                    continue;
+                }
+                where = zone::text;
+            }
+            open = open_block::none;
             read_body_line(l);
         }
         // Layout: blank lines between header lines, and between paragraphs.
         c.layout.blank_line_between_headers = header_lines > 1 && header_blanks >= header_lines - 1;
         c.layout.blank_line_between_paragraphs = paragraph_gaps > 0 && paragraph_gaps >= paragraph_joins;
+        decide_form();
+    }
+
+    /// Which form the cable came in, from what it holds.
+    void decide_form() {
+        if (c.form == cable_form::frus_printed) return;
+        if (saw_fl1) c.form = cable_form::acp127;
+        else if (c.envelope && (!c.envelope->originating_ri.empty() || c.precedence_words)) c.form = cable_form::situation_room;
+        else if (c.archive || c.telegram || c.eo || !c.tags.empty() || c.subject ||
+                 (from_first && !c.routing && c.prec))
+            c.form = cable_form::state_telegram;
+        else c.form = cable_form::radioteletype;
     }
 };
 
@@ -743,28 +1446,56 @@ std::optional<document_title> read_title(const input_line& l) {
     }
     t.text = std::string{s};
     t.series = find_series_tag(s);
-    // Dateline after the last ")": "Beijing, June 21, 1972, 1615Z".
-    auto paren = s.rfind(')');
-    auto dateline = trim(s.substr(paren == std::string_view::npos ? 0 : paren + 1));
-    while (!dateline.empty() && dateline.front() == ',') dateline = trim(dateline.substr(1));
-    auto comma = dateline.find(',');
-    if (comma != std::string_view::npos) {
-        t.place = std::string{trim(dateline.substr(0, comma))};
-        t.dateline = std::string{dateline};
-        auto rest = trim(dateline.substr(comma + 1));
+    // The dateline ends the title: ", <place>, <Month> <day>, <year>[, <HHMM>Z]".
+    std::size_t head_end = s.size();
+    for (auto p = s.rfind(','); p != std::string_view::npos && p > 0; p = s.rfind(',', p - 1)) {
+        auto rest = trim(s.substr(p + 1));
         std::size_t consumed = 0;
-        if (auto d = read_date_words(rest, consumed)) {
-            auto time = trim(rest.substr(consumed));
-            while (!time.empty() && time.front() == ',') time = trim(time.substr(1));
+        auto d = read_date_words(rest, consumed);
+        if (!d) continue;
+        auto time = trim(rest.substr(consumed));
+        while (!time.empty() && time.front() == ',') time = trim(time.substr(1));
+        while (!time.empty() && time.back() == '.') time.remove_suffix(1);
+        bool has_time = time.size() == 5 && is_digits(time.substr(0, 4)) && (time[4] == 'Z' || time[4] == 'z');
+        if (!time.empty() && !has_time) continue;
+        auto q = s.rfind(',', p - 1);
+        std::size_t place_start = q == std::string_view::npos ? num->second : q + 1;
+        t.place = std::string{trim(s.substr(place_start, p - place_start))};
+        t.dateline = std::string{trim(s.substr(place_start))};
+        head_end = q == std::string_view::npos ? num->second : q;
+        t.date = d;
+        if (has_time) {
             dtg g;
             g.day = d->day;
             g.month = d->month;
             g.year = d->year;
-            if (time.size() == 5 && is_digits(time.substr(0, 4)) && (time[4] == 'Z' || time[4] == 'z')) {
-                g.hour = std::stoi(std::string{time.substr(0, 2)});
-                g.minute = std::stoi(std::string{time.substr(2, 2)});
-                if (g.hour < 24 && g.minute < 60) t.time = g;
+            g.hour = std::stoi(std::string{time.substr(0, 2)});
+            g.minute = std::stoi(std::string{time.substr(2, 2)});
+            if (g.hour < 24 && g.minute < 60) t.time = g;
+        }
+        break;
+    }
+    // Sender and addressee: "… From <sender> to <addressee>" before the dateline. The sender
+    // ends at the " to " after its closing parenthesis when it has one ("(Kissinger) to").
+    auto head = s.substr(0, head_end);
+    auto from = head.find(" From ");
+    if (from != std::string_view::npos) {
+        auto start = from + 6;
+        auto to = std::string_view::npos;
+        for (auto k = head.find(" to ", start); k != std::string_view::npos; k = head.find(" to ", k + 1))
+            if (head[k - 1] == ')') {
+                to = k;
+                break;
             }
+        if (to == std::string_view::npos) to = head.find(" to ", start);
+        if (to != std::string_view::npos) {
+            auto sender = trim(head.substr(start, to - start));
+            auto addressee = trim(head.substr(to + 4));
+            // A title names its sender and addressee in a phrase each (FRUS: "the President's
+            // Assistant for National Security Affairs (Kissinger)"); a longer run is not one.
+            constexpr std::size_t longest = 150;
+            if (!sender.empty() && sender.size() <= longest) t.sender = std::string{sender};
+            if (!addressee.empty() && addressee.size() <= longest) t.addressee = std::string{addressee};
         }
     }
     return t;
@@ -794,7 +1525,7 @@ std::optional<std::string> classification_from_notes(const std::vector<source_no
             auto end = n.text.find('.', pos);
             auto found = to_upper_ascii(trim(std::string_view{n.text}.substr(pos, end == std::string::npos ? std::string::npos : end - pos)));
             // Only what the reader would read back as a classification line ("Top Secretnt" is not).
-            if (is_classification_line(found)) return found;
+            if (read_classification_line(found)) return found;
         }
     }
     return std::nullopt;
@@ -803,6 +1534,28 @@ std::optional<std::string> classification_from_notes(const std::vector<source_no
 void infer_from_context(document& doc, const cable_reader& reader, reporter& report) {
     const auto date_line_number = reader.date_line_number;
     auto& c = doc.message;
+    // The FRUS printed form has no header: sender, addressee and time come from the title.
+    if (doc.title) {
+        const auto& t = *doc.title;
+        if (!c.from && t.sender) {
+            c.from = *t.sender;
+            c.inferred.insert("from");
+            report({}, severity::note, "from-title", fmt::format("the originator '{}' is taken from the title", *t.sender));
+        }
+        if (c.to.empty() && t.addressee) {
+            addressee a;
+            a.address = a.as_written = *t.addressee;
+            c.to.push_back(std::move(a));
+            c.inferred.insert("to");
+            report({}, severity::note, "to-title", fmt::format("the addressee '{}' is taken from the title", *t.addressee));
+        }
+        if (!c.date_time_group && t.time) {
+            c.date_time_group = *t.time;
+            c.inferred.insert("dtg");
+            report({}, severity::note, "dtg-from-title",
+                   fmt::format("the cable prints no date-time group; the title's {} is used", format_dtg(*t.time)));
+        }
+    }
     auto& g = c.date_time_group;
     if (g && (!g->month || !g->year)) {
         std::optional<calendar_date> from;
@@ -845,7 +1598,8 @@ void infer_from_context(document& doc, const cable_reader& reader, reporter& rep
     }
     if (!c.classification) {
         if (auto cl = classification_from_notes(doc.notes)) {
-            c.classification = *cl;
+            c.classification = normalise_classification(*cl);
+            c.classification_as_written = *cl;
             c.inferred.insert("classification");
             report({}, severity::note, "classification-from-source-note",
                    fmt::format("the classification '{}' is taken from the source note", *cl));
@@ -941,7 +1695,8 @@ document parse_document(std::string_view input, const parse_options& options) {
     }
 
     auto& c = doc.message;
-    bool any_cable = c.routing || c.date_time_group || c.prec || c.series || !c.paragraphs.empty() || c.signoff;
+    bool any_cable = c.routing || c.date_time_group || c.prec || c.series || !c.paragraphs.empty() || c.signoff ||
+                     c.from || !c.to.empty() || c.archive || c.telegram;
     if (!any_cable) {
         // A title alone leaves i past the last line: the place is then the title's line.
         report({lines[std::min(i, n - 1)].number, 1}, severity::error, "no-cable",
@@ -954,11 +1709,25 @@ document parse_document(std::string_view input, const parse_options& options) {
             // ACP 127: the called and calling stations are format lines 2 and 3.
             c.routing = read_routing_line(c.envelope->routing_indicators.front() + " DE " + c.envelope->originating_ri);
         }
-        if (!c.routing) report(where, severity::warning, "routing-missing", "the cable has no routing line (<called> DE <calling>)");
-        if (!c.prec) report(where, severity::warning, "precedence-missing", "the cable gives no precedence prosign");
+        // What each form is expected to give. A State telegram has no routing line (the
+        // routing indicators were the communications centre's), and the FRUS printed form has
+        // no header at all: the title gives what it can.
+        const bool radioteletype = c.form == cable_form::radioteletype || c.form == cable_form::acp127;
+        const bool printed = c.form == cable_form::frus_printed;
+        if (!c.routing && radioteletype)
+            report(where, severity::warning, "routing-missing", "the cable has no routing line (<called> DE <calling>)");
+        if (!c.prec)
+            report(where, printed ? severity::note : severity::warning, "precedence-missing",
+                   printed ? "the printed text gives no precedence, and the title none either"
+                           : "the cable gives no precedence prosign");
         if (!c.date_time_group) report(where, severity::warning, "dtg-missing", "the cable gives no date-time group");
+        if (c.form == cable_form::state_telegram || c.form == cable_form::situation_room) {
+            if (!c.from) report(where, severity::warning, "from-missing", "the telegram has no FM line");
+            if (c.to.empty()) report(where, severity::warning, "to-missing", "the telegram has no TO line");
+        }
         if (c.paragraphs.empty()) report(where, severity::warning, "no-text", "the cable has no text");
-        if (!c.signoff && !c.paragraphs.empty()) report(where, severity::note, "signoff-missing", "the cable has no sign-off");
+        if (!c.signoff && !c.signature && !c.paragraphs.empty() && (radioteletype || printed))
+            report(where, severity::note, "signoff-missing", "the cable has no sign-off");
         if (cable.pending_address) report(where, severity::warning, "address-empty", "an address line has no value");
     }
     doc.notes_for_reader = report.finish();

@@ -22,9 +22,6 @@ struct parse_options {
 document parse_document(std::string_view input, const parse_options& options = {});
 
 /// Reads a memo date such as "June 21, 1972" or "JUNE 21, 1972" → {1972, 6, 21}.
-struct calendar_date {
-    int year = 0, month = 0, day = 0;
-};
 std::optional<calendar_date> read_calendar_date(std::string_view text);
 
 }  // namespace hakto::protocol

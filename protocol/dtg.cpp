@@ -132,7 +132,12 @@ std::string format_dtg(const dtg& d, bool with_month_year) {
     if (with_month_year && d.month) {
         s += ' ';
         s += month_abbreviation(*d.month);
-        if (d.year) s += fmt::format(" {:02}", *d.year % 100);
+        // Two digits, as a DTG writes the year; four where two would read back as another
+        // century (the reader takes 50–99 as 19xx, 00–49 as 20xx).
+        if (d.year) {
+            if (*d.year >= 1950 && *d.year <= 2049) s += fmt::format(" {:02}", *d.year % 100);
+            else s += fmt::format(" {:04}", *d.year);
+        }
     }
     return s;
 }

@@ -1,5 +1,6 @@
 #include "protocol/series_tag.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -27,6 +28,7 @@ std::optional<series_tag> read_at(std::string_view text, std::size_t& consumed) 
     while (j < text.size() && j - d0 < 6 && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
     if (j > d0 && (j == text.size() || !std::isalnum(static_cast<unsigned char>(text[j])))) {
         t.number = std::stoi(std::string{text.substr(d0, j - d0)});
+        if (j - d0 > 1 && text[d0] == '0') t.digits = static_cast<int>(j - d0);
         i = j;
         if (i < text.size() && text[i] == '/') {
             // Second serial: digits, or letters and digits ("226", "WHS 2289"), ending the tag
@@ -89,7 +91,7 @@ std::optional<series_tag> find_series_tag(std::string_view line) {
 
 std::string format_series_tag(const series_tag& t, bool with_number) {
     if (!with_number || !t.number) return t.name;
-    auto s = fmt::format("{} {}", t.name, *t.number);
+    auto s = fmt::format("{} {:0{}}", t.name, *t.number, std::max(t.digits, 1));
     if (t.second_serial) s += "/" + *t.second_serial;
     return s;
 }

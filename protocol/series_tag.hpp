@@ -13,6 +13,7 @@ struct series_tag {
     std::string name;                          ///< upper case: "HAKTO"
     std::optional<int> number;                 ///< 12; nullopt when not printed
     std::optional<std::string> second_serial;  ///< "226", "WHS 2289"
+    int digits = 0;  ///< the number's width when printed with leading zeros ("TOHAK 003": 3)
     friend bool operator==(const series_tag&, const series_tag&) = default;
 };
 

@@ -47,28 +47,82 @@ json to_json(const diagnostic& d) {
     return j;
 }
 
+json addressees_json(const std::vector<addressee>& list) {
+    json a = json::array();
+    for (const auto& x : list)
+        a.push_back({{"address", x.address},
+                     {"precedence", x.prec ? json(std::string(1, precedence_letter(*x.prec))) : json(nullptr)},
+                     {"niact", x.niact},
+                     {"serial", opt(x.serial)},
+                     {"as_written", x.as_written}});
+    return a;
+}
+
 json to_json(const cable& c) {
     json j;
+    j["form"] = std::string{to_string(c.form)};
     if (c.routing)
         j["routing"] = {{"called", c.routing->called}, {"calling", c.routing->calling}, {"channel", opt(c.routing->channel)}};
     else
         j["routing"] = nullptr;
     if (c.prec)
         j["precedence"] = {{"letter", std::string(1, precedence_letter(*c.prec))},
-                           {"name", std::string{precedence_name(*c.prec)}}};
+                           {"name", std::string{precedence_name(*c.prec)}},
+                           {"info_letter", c.info_prec ? json(std::string(1, precedence_letter(*c.info_prec))) : json(nullptr)},
+                           {"words", opt(c.precedence_words)}};
     else
         j["precedence"] = nullptr;
     j["dtg"] = dtg_json(c);
+    j["operating_signals"] = c.operating_signals;
     j["date_line"] = opt(c.date_line);
     j["series"] = series_json(c.series);
     j["from"] = opt(c.from);
-    j["to"] = opt(c.to);
-    j["info"] = c.info;
+    j["to"] = addressees_json(c.to);
+    j["info"] = addressees_json(c.info);
     j["classification"] = opt(c.classification);
+    j["classification_as_written"] = opt(c.classification_as_written);
+    j["telegram"] = c.telegram ? json{{"post", c.telegram->post}, {"number", c.telegram->number}} : json(nullptr);
+    j["handling"] = c.handling;
+    j["instructions"] = c.instructions;
+    j["repeat_notice"] = opt(c.repeat_notice);
+    j["eo"] = c.eo ? json{{"order", c.eo->order}, {"category", opt(c.eo->category)}, {"as_written", c.eo->as_written}}
+                   : json(nullptr);
+    j["tags"] = c.tags;
+    j["subject"] = opt(c.subject);
+    j["references"] = c.references;
+    j["via"] = opt(c.via);
+    j["message_number"] = opt(c.message_number);
     json paras = json::array();
     for (const auto& p : c.paragraphs) paras.push_back({{"number", opt(p.number)}, {"text", p.text}});
     j["paragraphs"] = paras;
     j["signoff"] = opt(c.signoff);
+    j["signature"] = opt(c.signature);
+    const archive_head* a = c.archive ? &*c.archive : nullptr;
+    if (a && a->page)
+        j["page"] = {{"number", a->page->number},
+                     {"post", a->page->post},
+                     {"telegram_number", a->page->telegram_number},
+                     {"series", series_json(a->page->series)},
+                     {"time_group", opt(a->page->time_group)}};
+    else
+        j["page"] = nullptr;
+    if (a && a->distribution)
+        j["distribution"] = {{"action", opt(a->distribution->action)},
+                             {"action_kind", a->distribution->action_kind},
+                             {"info", a->distribution->info},
+                             {"count", opt(a->distribution->count)}};
+    else
+        j["distribution"] = nullptr;
+    if (a)
+        j["archive"] = {{"marking", opt(a->marking)},
+                        {"number_line", opt(a->number_line)},
+                        {"drafted_by", opt(a->drafted_by)},
+                        {"approved_by", opt(a->approved_by)},
+                        {"clearances", a->clearances},
+                        {"desired_distribution", opt(a->desired_distribution)},
+                        {"separator", opt(a->separator)}};
+    else
+        j["archive"] = nullptr;
     if (c.envelope) {
         const auto& e = *c.envelope;
         j["envelope"] = {{"channel_designator", e.channel_designator},
@@ -110,6 +164,8 @@ json to_json(const document& doc) {
                       {"series", series_json(t.series)},
                       {"place", opt(t.place)},
                       {"dateline", opt(t.dateline)},
+                      {"sender", opt(t.sender)},
+                      {"addressee", opt(t.addressee)},
                       {"utc", t.time ? opt(iso8601(*t.time)) : json(nullptr)}};
     } else {
         j["title"] = nullptr;
@@ -124,6 +180,7 @@ json to_json(const document& doc) {
     json diags = json::array();
     for (const auto& d : doc.notes_for_reader) diags.push_back(to_json(d));
     j["diagnostics"] = diags;
+    j["preamble"] = doc.preamble;
     return j;
 }
 

@@ -45,7 +45,7 @@ void summarise(const frus_document& d, std::ostream& os) {
     }
     os << fmt::format("  {:<16}{}\n", "cable series", c.series ? format_series_tag(*c.series) : "(none)");
     os << fmt::format("  {:<16}{}\n", "from", or_none(c.from));
-    os << fmt::format("  {:<16}{}\n", "to", or_none(c.to));
+    os << fmt::format("  {:<16}{}\n", "to", or_none(first_addressee(c)));
     os << fmt::format("  {:<16}{}\n", "classification", or_none(c.classification));
     os << fmt::format("  {:<16}{}\n", "paragraphs", c.paragraphs.size());
     os << fmt::format("  {:<16}{}\n", "signoff", or_none(c.signoff));

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "protocol/cable_formatter.hpp"
+#include "protocol/cable_lines.hpp"
 #include "protocol/cable_parser.hpp"
 #include "terminals/cable_json.hpp"
 #include "terminals/cli_support.hpp"
@@ -15,36 +16,86 @@ using namespace hakto::protocol;
 
 std::string or_unknown(const std::optional<std::string>& s) { return s ? *s : "(unknown)"; }
 
+std::string addressee_text(const addressee& a) {
+    std::string s = a.address;
+    if (a.prec) s += fmt::format("  ({}{})", a.niact ? "NIACT " : "", precedence_name(*a.prec));
+    if (a.serial) s += fmt::format("  serial {}", *a.serial);
+    return s;
+}
+
+std::string joined(const std::vector<std::string>& v, std::string_view sep = ", ") {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : std::string{sep}) + x;
+    return s;
+}
+
 void describe(const document& doc, std::ostream& os) {
     const auto& c = doc.message;
-    if (doc.title) os << fmt::format("{:<15}{}\n", "title", doc.title->text);
+    auto row = [&](std::string_view name, const std::string& value) { os << fmt::format("{:<15}{}\n", name, value); };
+    if (doc.title) row("title", doc.title->text);
+    row("form", std::string{to_string(c.form)});
+    for (const auto& p : doc.preamble) row("preamble", p);
+    if (c.archive) {
+        const auto& a = *c.archive;
+        if (a.marking) row("marking", *a.marking);
+        if (a.page)
+            row("page", fmt::format("{} {} {}{}", a.page->number, a.page->post, a.page->telegram_number,
+                                    a.page->time_group ? " " + *a.page->time_group : std::string{}));
+        if (a.distribution) {
+            const auto& d = *a.distribution;
+            row("distribution", fmt::format("{} {}; info {}{}", d.action_kind, d.action.value_or("(none)"), joined(d.info, " "),
+                                            d.count ? "; count " + *d.count : std::string{}));
+        }
+        if (a.drafted_by) row("drafted by", *a.drafted_by);
+        if (a.approved_by) row("approved by", *a.approved_by);
+        for (const auto& cl : a.clearances) row("cleared", cl);
+    }
     if (c.routing)
-        os << fmt::format("{:<15}{}  (called {}, calling {}, channel {})\n", "routing", format_routing_line(*c.routing),
-                          c.routing->called, c.routing->calling, c.routing->channel.value_or("none"));
-    else
-        os << fmt::format("{:<15}(none)\n", "routing");
-    os << fmt::format("{:<15}{}\n", "precedence",
-                      c.prec ? fmt::format("{} {}", precedence_letter(*c.prec), precedence_name(*c.prec)) : "(none)");
+        row("routing", fmt::format("{}  (called {}, calling {}, channel {})", format_routing_line(*c.routing), c.routing->called,
+                                   c.routing->calling, c.routing->channel.value_or("none")));
+    else if (c.form == cable_form::radioteletype || c.form == cable_form::acp127)
+        row("routing", "(none)");
+    std::string prec = c.prec ? fmt::format("{} {}", precedence_letter(*c.prec), precedence_name(*c.prec)) : "(none)";
+    if (c.info_prec) prec += fmt::format("; info addressees {} {}", precedence_letter(*c.info_prec), precedence_name(*c.info_prec));
+    if (c.precedence_words) prec += fmt::format("  (in words: {})", *c.precedence_words);
+    row("precedence", prec);
     if (c.date_time_group) {
         const auto& g = *c.date_time_group;
         auto utc = iso8601(g);
-        os << fmt::format("{:<15}{}{}{}\n", "dtg", format_dtg(g), utc ? " = " + *utc : std::string{},
-                          c.inferred.count("dtg.month") ? "  (month and year inferred)" : "");
+        row("dtg", fmt::format("{}{}{}{}", format_dtg(g), utc ? " = " + *utc : std::string{},
+                               c.inferred.count("dtg.month") ? "  (month and year inferred)" : "",
+                               c.inferred.count("dtg") ? "  (from the title)" : ""));
     } else {
-        os << fmt::format("{:<15}(none)\n", "dtg");
+        row("dtg", "(none)");
     }
-    if (c.date_line) os << fmt::format("{:<15}{}\n", "date line", *c.date_line);
-    os << fmt::format("{:<15}{}{}\n", "series", c.series ? format_series_tag(*c.series) : "(none)",
-                      c.inferred.count("series.number") ? "  (number from the title)" : "");
-    os << fmt::format("{:<15}{}\n", "from", or_unknown(c.from));
-    os << fmt::format("{:<15}{}\n", "to", or_unknown(c.to));
-    for (const auto& i : c.info) os << fmt::format("{:<15}{}\n", "info", i);
-    os << fmt::format("{:<15}{}{}\n", "classification", or_unknown(c.classification),
-                      c.inferred.count("classification") ? "  (from the source note)" : "");
+    if (!c.operating_signals.empty()) row("op. signals", joined(c.operating_signals, " "));
+    if (c.date_line) row("date line", *c.date_line);
+    row("series", (c.series ? format_series_tag(*c.series) : std::string{"(none)"}) +
+                      (c.inferred.count("series.number") ? "  (number from the title)" : ""));
+    row("from", or_unknown(c.from) + (c.inferred.count("from") ? "  (from the title)" : ""));
+    if (c.to.empty()) row("to", "(unknown)");
+    for (const auto& a : c.to) row("to", addressee_text(a) + (c.inferred.count("to") ? "  (from the title)" : ""));
+    for (const auto& a : c.info) row("info", addressee_text(a));
+    if (c.via) row("via", *c.via);
+    if (c.message_number) row("message no.", *c.message_number);
+    row("classification", or_unknown(c.classification) +
+                              (c.classification_as_written && c.classification_as_written != c.classification
+                                   ? fmt::format("  (as written: {})", *c.classification_as_written)
+                                   : std::string{}) +
+                              (c.inferred.count("classification") ? "  (from the source note)" : ""));
+    if (c.telegram) row("telegram", fmt::format("{} {}", c.telegram->post, c.telegram->number));
+    if (!c.handling.empty()) row("handling", joined(c.handling));
+    for (const auto& i : c.instructions) row("instruction", i);
+    if (c.repeat_notice) row("repeat", *c.repeat_notice);
+    if (c.eo) row("e.o.", fmt::format("{}{}", c.eo->order, c.eo->category ? ": " + *c.eo->category : std::string{}));
+    if (!c.tags.empty()) row("tags", joined(c.tags, "; "));
+    if (c.subject) row("subject", *c.subject);
+    for (const auto& r : c.references) row("reference", r);
     os << "paragraphs\n";
     for (const auto& p : c.paragraphs)
         os << fmt::format("  {:<4}{}\n", p.number ? fmt::format("{}.", *p.number) : "-", p.text);
-    os << fmt::format("{:<15}{}\n", "signoff", or_unknown(c.signoff));
+    row("signoff", or_unknown(c.signoff));
+    if (c.signature) row("signature", *c.signature);
     if (doc.covering_memo) {
         const auto& m = *doc.covering_memo;
         os << "memo\n";
@@ -70,8 +121,9 @@ int cmd_parse(const std::vector<std::string>& args, cli_io io) {
     po::options_description options("options");
     options.add_options()("help,h", "show this help")(
         "format,f", po::value<std::string>()->default_value("text"),
-        "output: text (a summary), json, page (page copy, abbreviated header) or acp127 (page copy in "
-        "the full ACP 127 envelope)")(
+        "output: text (a summary), json, page (page copy in the cable's own form: radioteletype "
+        "header, State telegram, Situation Room, FRUS printed), or acp127 (page copy in the full ACP "
+        "127 envelope)")(
         "as-received", "with page: keep the layout the cable was read with and leave out inferred fields")(
         "wrap", po::value<std::size_t>()->default_value(69), "with page/acp127: wrap text lines at this column (0: no wrapping)")(
         "input", po::value<std::string>()->default_value("-"), "page copy or document to read ('-' for stdin)");
@@ -99,7 +151,7 @@ int cmd_parse(const std::vector<std::string>& args, cli_io io) {
         io.out << to_json(doc).dump(2) << "\n";
     } else if (format == "page" || format == "acp127") {
         format_options fo;
-        fo.style = format == "page" ? header_style::abbreviated : header_style::acp127;
+        fo.style = format == "page" ? header_style::as_read : header_style::acp127;
         fo.wrap_column = (*vm)["wrap"].as<std::size_t>();
         fo.as_received = vm->count("as-received") > 0;
         io.out << format_cable(doc.message, fo);

@@ -12,12 +12,14 @@
 #include <fmt/format.h>
 
 #include "protocol/cable_formatter.hpp"
+#include "protocol/cable_lines.hpp"
 #include "protocol/cable_parser.hpp"
 #include "sim/pacing.hpp"
 #include "terminals/cli_support.hpp"
 #include "terminals/net_replay.hpp"
 #include "terminals/replay.hpp"
 #include "terminals/replay_audio.hpp"
+#include "terminals/replay_cables.hpp"
 #include "terminals/replay_render.hpp"
 
 namespace hakto::terminals {
@@ -256,10 +258,14 @@ int run_replay_net(const po::variables_map& vm, replay_options options, cli_io i
 int cmd_replay(const std::vector<std::string>& args, cli_io io) {
     po::options_description options("options");
     add_replay_options(options);
-    options.add_options()("net", "run across real processes on 127.0.0.1: each station a hakto station or relay");
+    options.add_options()("net", "run across real processes on 127.0.0.1: each station a hakto station or relay")(
+        "cable-file", po::value<std::vector<std::string>>()->composing(),
+        "cables to replay instead of the scenario's: text in any form hakto reads, or FRUS TEI XML");
     po::positional_options_description positional;
+    positional.add("cable-file", -1);
     bool help = false;
-    auto vm = parse_arguments("replay", "[--scenario june1972|FILE] [--frus FILE...] [--speed real|Nx|max] [--noise]",
+    auto vm = parse_arguments("replay",
+                              "[FILE...] [--scenario june1972|FILE] [--frus FILE...] [--speed real|Nx|max] [--noise]",
                               options, positional, args, io, help);
     if (!vm) return exit_usage;
     if (help) return exit_ok;
@@ -267,6 +273,37 @@ int cmd_replay(const std::vector<std::string>& args, cli_io io) {
     if (vm->count("scenario")) ro.scenario = (*vm)["scenario"].as<std::string>();
     else ro.cables = {"HAKTO 12"};  // the default replay: the founding cable
     if (vm->count("cable")) ro.cables = (*vm)["cable"].as<std::vector<std::string>>();
+    if (vm->count("cable-file")) {
+        // Cables the user brings: each from its originator to its addressees, at its own DTG,
+        // over the scenario's stations where they are the scenario's, else a route built for it.
+        if (vm->count("net")) {
+            io.err << "hakto replay: --net replays the scenario's cables; give cable files without --net\n";
+            return exit_usage;
+        }
+        if (vm->count("cable")) {
+            io.err << "hakto replay: --cable chooses among the scenario's cables; with cable files, give only the files\n";
+            return exit_usage;
+        }
+        auto given = read_given_cables((*vm)["cable-file"].as<std::vector<std::string>>());
+        if (!given) {
+            io.err << "hakto replay: " << given.error().message << "\n";
+            return exit_bad_input;
+        }
+        auto base = sim::load_named_scenario(ro.scenario);
+        if (!base) {
+            for (const auto& e : base.error()) io.err << e.to_string() << "\n";
+            return exit_bad_input;
+        }
+        std::vector<std::string> notes;
+        auto scn = scenario_for_cables(std::move(base.value()), given.value(), notes);
+        if (!scn) {
+            io.err << "hakto replay: " << scn.error().message << "\n";
+            return exit_bad_input;
+        }
+        for (const auto& n : notes) io.err << "hakto replay: " << n << "\n";
+        ro.cables.clear();
+        ro.scenario_object = std::move(scn.value());
+    }
     if (vm->count("net")) return run_replay_net(*vm, ro, io);
     return run_replay(*vm, ro, io, "replay");
 }
@@ -332,7 +369,7 @@ int cmd_send(const std::vector<std::string>& args, cli_io io) {
     c.routing = protocol::read_routing_line(fmt::format("{} DE {}", to, from));
     c.prec = *prec;
     c.date_time_group = protocol::make_dtg(std::chrono::time_point_cast<std::chrono::seconds>(sim::to_sys_time(at)), 'Z');
-    c.to = to == "WTE10" ? "HENRY A KISSINGER" : "GENERAL HAIG, THE WHITE HOUSE";
+    c.to = {protocol::read_addressee(to == "WTE10" ? "HENRY A KISSINGER" : "GENERAL HAIG, THE WHITE HOUSE")};
     c.from = from == "WTE" ? "GENERAL HAIG" : "HENRY A KISSINGER";
     c.series = protocol::series_tag{series, number, std::nullopt};
     c.paragraphs = doc.message.paragraphs;

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/cable_formatter.hpp"
+#include "protocol/cable_lines.hpp"
 #include "protocol/cable_parser.hpp"
 #include "protocol/series_tag.hpp"
 #include "protocol/teletype_decoder.hpp"
@@ -98,7 +99,8 @@ json exhibit_walkthrough(const replay_cable& c) {
         if (l.notes.empty()) continue;
         json notes = json::array();
         for (const auto& n : l.notes)
-            notes.push_back(json{{"element", n.element}, {"label", n.label}, {"title", n.title}, {"value", n.value}, {"text", n.text}});
+            notes.push_back(json{{"element", n.element}, {"label", n.label}, {"title", n.title}, {"value", n.value},
+                                 {"text", n.text}, {"note", n.note}});
         lines.push_back(json{{"text", l.text}, {"notes", std::move(notes)}});
     }
     return lines;
@@ -1060,7 +1062,7 @@ std::optional<std::string> exhibit_server::impl::reply(std::string text, protoco
     c.routing = protocol::read_routing_line("WTE10 DE WTE");
     c.prec = prec;
     c.date_time_group = protocol::make_dtg(std::chrono::time_point_cast<std::chrono::seconds>(sim::to_sys_time(at)), 'Z');
-    c.to = "HENRY A KISSINGER";
+    c.to = {protocol::read_addressee("HENRY A KISSINGER")};
     c.from = "GENERAL HAIG";
     c.series = protocol::series_tag{"TOHAK", number, std::nullopt};
     c.paragraphs.push_back(protocol::paragraph{1, clean, {}});

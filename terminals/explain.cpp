@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "protocol/cable_lines.hpp"
 #include "protocol/dtg.hpp"
 #include "protocol/precedence.hpp"
 #include "protocol/routing_line.hpp"
@@ -47,11 +48,22 @@ std::string explain_table_error::to_string() const {
     return out;
 }
 
+const std::vector<std::pair<std::string_view, std::string_view>>& explain_contexts() {
+    static const std::vector<std::pair<std::string_view, std::string_view>> contexts = {
+        {"june1972", "the HAKTO/TOHAK cables of Kissinger's June 1972 Beijing trip (FRUS E-13)"},
+        {"frus", "documents as FRUS prints them (a title, source notes)"},
+        {"state", "Department of State telegrams as archived"},
+        {"sitroom", "the White House Situation Room form"},
+    };
+    return contexts;
+}
+
 const std::vector<explain_element_spec>& explain_element_specs() {
     static const std::vector<explain_element_spec> specs = {
         {"title", {"number", "series", "dateline"}},
         {"page_marker", {"page"}},
         {"covering_marker", {}},
+        {"preamble", {}},
         {"routing", {}},
         {"routing.called", {"called"}},
         {"routing.de", {}},
@@ -59,6 +71,9 @@ const std::vector<explain_element_spec>& explain_element_specs() {
         {"routing.slashed_zero", {}},
         {"precedence", {"letter", "name", "objective"}},
         {"precedence.none", {}},
+        {"precedence.info", {"letter", "name"}},
+        {"precedence.words", {"prosigns", "words", "name"}},
+        {"operating_signal", {"signal"}},
         {"dtg", {"day", "hour", "minute", "zone", "utc"}},
         {"dtg.zone", {"zone", "offset", "beijing", "washington"}},
         {"dtg.month_year", {"month", "year"}},
@@ -68,11 +83,44 @@ const std::vector<explain_element_spec>& explain_element_specs() {
         {"to", {"address"}},
         {"from", {"address"}},
         {"info", {"address"}},
+        {"addressee.precedence", {"word", "name", "objective"}},
+        {"addressee.niact", {}},
+        {"addressee.serial", {"serial", "address"}},
+        {"via", {"via"}},
+        {"message_number", {"number"}},
         {"series.hakto", {"name", "number", "reply"}},
         {"series.tohak", {"name", "number", "reply"}},
+        {"series.secto", {"name", "number", "reply"}},
         {"series.other", {"name", "number", "reply"}},
         {"series.no_number", {"name"}},
         {"classification", {"classification"}},
+        {"classification.spaced", {"classification"}},
+        {"classification_reference", {"classification", "post", "number"}},
+        {"archive.marking", {"marking"}},
+        {"archive.page", {"page", "post", "number", "time"}},
+        {"archive.page_break", {}},
+        {"archive.number", {"number"}},
+        {"archive.distribution", {"kind", "office"}},
+        {"archive.distribution_info", {"offices"}},
+        {"archive.distribution_count", {"count"}},
+        {"archive.drafted_by", {"value"}},
+        {"archive.approved_by", {"value"}},
+        {"archive.clearance", {"value"}},
+        {"archive.desired_distribution", {}},
+        {"archive.separator", {}},
+        {"handling.nodis", {"caption"}},
+        {"handling.exdis", {"caption"}},
+        {"handling.limdis", {"caption"}},
+        {"handling.stadis", {"caption"}},
+        {"handling.cherokee", {"caption"}},
+        {"handling.other", {"caption"}},
+        {"instruction", {"text"}},
+        {"repeat_notice", {}},
+        {"quote", {}},
+        {"eo", {"order", "category"}},
+        {"tags", {"tags"}},
+        {"subject", {"subject"}},
+        {"reference", {"references"}},
         {"acp127.fl1", {"channel", "serial"}},
         {"acp127.fl2", {"prosigns", "indicators"}},
         {"acp127.fl3", {"ri", "ssn", "filing"}},
@@ -87,6 +135,7 @@ const std::vector<explain_element_spec>& explain_element_specs() {
         {"mixed_case", {"word"}},
         {"garble", {"word"}},
         {"signoff", {"signoff"}},
+        {"signature", {"signature"}},
         {"memo.date", {"date"}},
         {"memo.for", {"for"}},
         {"memo.from", {"from"}},
@@ -143,14 +192,17 @@ class table_reader {
         }
         std::set<std::string> used;
         for (const auto& e : t_.elements) {
-            for (const auto& s : e.sources) {
+            auto check = [&](const std::string& s) {
                 used.insert(s);
                 if (!t_.source(s))
                     problems_.push_back(
                         fmt::format("{}:{}: element.{} cites source '{}', which "
                                     "[sources] does not define",
                                     file_, e.line, e.id, s));
-            }
+            };
+            for (const auto& s : e.sources) check(s);
+            for (const auto& n : e.notes)
+                for (const auto& s : n.sources) check(s);
         }
         for (const auto& s : explain_element_specs())
             if (!t_.find(s.id))
@@ -214,6 +266,10 @@ class table_reader {
         e.id = id;
         e.line = static_cast<std::size_t>(t.source().begin.line);
         for (const auto& [k, v] : t) {
+            if (k == "notes") {
+                read_notes(v, id, e);
+                continue;
+            }
             if (v.is_table()) {
                 read_element(*v.as_table(), id + "." + std::string{k.str()});
                 continue;
@@ -242,11 +298,14 @@ class table_reader {
                 }
             } else {
                 fail(v.source(),
-                     fmt::format("element.{}: unknown key '{}' (title, text, value, sources)", id,
+                     fmt::format("element.{}: unknown key '{}' (title, text, value, sources, notes)", id,
                                  k.str()));
             }
         }
-        if (!is_element) return;  // a table that only groups sub-elements
+        if (!is_element) {
+            if (!e.notes.empty()) fail(t.source(), fmt::format("element.{} has notes but no title or text", id));
+            return;  // a table that only groups sub-elements
+        }
         const auto* spec = spec_of(id);
         if (!spec) {
             fail(t.source(), fmt::format("element.{} is not an element hakto explain knows", id));
@@ -275,6 +334,50 @@ class table_reader {
             fail(t.source(), fmt::format("element.{} is defined twice", id));
         else
             t_.elements.push_back(std::move(e));
+    }
+
+    /// [element.ID.notes.CONTEXT] with text and sources: what holds for some cables only.
+    void read_notes(const toml::node& n, const std::string& id, explain_element& e) {
+        const auto* t = n.as_table();
+        if (!t) return fail(n.source(), fmt::format("element.{}.notes must be a table of contexts", id));
+        for (const auto& [ctx, v] : *t) {
+            bool known = false;
+            std::string names;
+            for (const auto& [name, what] : explain_contexts()) {
+                known |= name == ctx.str();
+                names += (names.empty() ? "" : ", ") + std::string{name};
+            }
+            if (!known) {
+                fail(v.source(), fmt::format("element.{}.notes.{}: unknown context (known: {})", id, ctx.str(), names));
+                continue;
+            }
+            const auto* nt = v.as_table();
+            if (!nt) {
+                fail(v.source(), fmt::format("element.{}.notes.{} must be a table with text and sources", id, ctx.str()));
+                continue;
+            }
+            explain_context_note note{std::string{ctx.str()}, {}, {}};
+            for (const auto& [k, x] : *nt) {
+                if (k == "text") {
+                    if (auto s = x.value<std::string>()) note.text = *s;
+                    else fail(x.source(), fmt::format("element.{}.notes.{}.text must be a string", id, ctx.str()));
+                } else if (k == "sources") {
+                    const auto* a = x.as_array();
+                    if (!a) {
+                        fail(x.source(), fmt::format("element.{}.notes.{}.sources must be an array", id, ctx.str()));
+                        continue;
+                    }
+                    for (const auto& s : *a)
+                        if (auto key = s.value<std::string>()) note.sources.push_back(*key);
+                        else fail(s.source(), fmt::format("element.{}.notes.{}.sources holds a value that is not a string", id, ctx.str()));
+                } else {
+                    fail(x.source(), fmt::format("element.{}.notes.{}: unknown key '{}' (text, sources)", id, ctx.str(), k.str()));
+                }
+            }
+            if (note.text.empty()) fail(v.source(), fmt::format("element.{}.notes.{} has no text", id, ctx.str()));
+            if (note.sources.empty()) fail(v.source(), fmt::format("element.{}.notes.{} cites no sources", id, ctx.str()));
+            e.notes.push_back(std::move(note));
+        }
     }
 
     explain_table& t_;
@@ -330,11 +433,14 @@ json explain_table_json(const explain_table& table) {
         json placeholders = json::array();
         if (const auto* spec = spec_of(e.id))
             for (auto p : spec->placeholders) placeholders.push_back(std::string{p});
+        json notes = json::object();
+        for (const auto& n : e.notes) notes[n.context] = json{{"text", n.text}, {"sources", n.sources}};
         elements[e.id] = json{{"title", e.title},
                               {"text", e.text},
                               {"value", e.value_template},
                               {"placeholders", placeholders},
-                              {"sources", e.sources}};
+                              {"sources", e.sources},
+                              {"notes", notes}};
     }
     j["sources"] = std::move(sources);
     j["elements"] = std::move(elements);
@@ -427,7 +533,31 @@ std::string duration_text(std::chrono::seconds s) {
 
 class walker {
   public:
-    walker(const document& doc, const explain_table& table) : doc_(doc), table_(table) {}
+    walker(const document& doc, const explain_table& table)
+        : doc_(doc), table_(table), contexts_(contexts_of(doc)) {}
+
+    /// The contexts whose notes hold for this document: the June 1972 trip's cables (the trip
+    /// station WTE10 on the routing line, or a HAKTO or TOHAK of June 1972), FRUS documents,
+    /// State telegrams, the Situation Room form.
+    static std::set<std::string> contexts_of(const document& doc) {
+        std::set<std::string> out;
+        const auto& c = doc.message;
+        if (doc.title || !doc.notes.empty() || c.form == cable_form::frus_printed) out.insert("frus");
+        if (c.form == cable_form::state_telegram) out.insert("state");
+        if (c.form == cable_form::situation_room) out.insert("sitroom");
+        bool trip_station =
+            c.routing && (calling_station(*c.routing) == "WTE10" || c.routing->called == "WTE10");
+        auto june_1972 = [](const std::optional<dtg>& g) {
+            return g && g->month == 6 && g->year == 1972;
+        };
+        auto backchannel = [](const std::optional<series_tag>& s) {
+            return s && (s->name == "HAKTO" || s->name == "TOHAK");
+        };
+        bool series = backchannel(c.series) || (doc.title && backchannel(doc.title->series));
+        bool june = june_1972(c.date_time_group) || (doc.title && june_1972(doc.title->time));
+        if (trip_station || (series && june)) out.insert("june1972");
+        return out;
+    }
 
     explained_line explain(std::size_t number, std::string text, const line_reading* reading) {
         explained_line l;
@@ -455,6 +585,13 @@ class walker {
         n.value = e->value_template.empty() ? std::string{} : fill(e->value_template, v);
         n.text = e->text;
         n.sources = e->sources;
+        for (const auto& cn : e->notes) {
+            if (!contexts_.count(cn.context)) continue;
+            if (!n.note.empty()) n.note += ' ';
+            n.note += cn.text;
+            for (const auto& src : cn.sources)
+                if (std::find(n.sources.begin(), n.sources.end(), src) == n.sources.end()) n.sources.push_back(src);
+        }
         line_->notes.push_back(std::move(n));
     }
     void note_word(std::string_view id, std::string_view word, const values& v = {}) {
@@ -466,26 +603,84 @@ class walker {
 
     void annotate(const line_reading& r) {
         const std::string& t = line_->text;
+        const auto& c = doc_.message;
         switch (r.role) {
             case line_role::title:
                 return title();
+            case line_role::preamble:
+                if (seen_.insert(line_role::preamble).second) note_line("preamble");
+                return;
             case line_role::routing:
                 if (!seen_.insert(line_role::routing).second) return;
                 return routing();
             case line_role::precedence_dtg:
                 if (!seen_.insert(line_role::precedence_dtg).second) return;
                 return precedence_dtg();
+            case line_role::precedence_words:
+                return precedence_words();
             case line_role::date_line:
                 return note_line("date_line", {{"date", std::string{trim(t)}}});
             case line_role::to:
             case line_role::from:
             case line_role::info:
-                return address(r.role);
+                return address(r);
+            case line_role::via:
+                return note_line("via", {{"via", c.via.value_or("(none)")}});
+            case line_role::message_number:
+                return note_line("message_number", {{"number", std::string{trim(t)}}});
             case line_role::classification:
-                return note_line("classification", {{"classification", std::string{trim(t)}}});
+                return classification();
+            case line_role::classification_reference:
+                return classification_reference();
             case line_role::series:
                 if (!seen_.insert(line_role::series).second) return;
-                return series();
+                series();
+                if (c.form == cable_form::frus_printed && !c.paragraphs.empty() &&
+                    c.paragraphs.front().where.line == r.line)
+                    paragraph(line_reading{r.line, line_role::paragraph, 0, false});
+                return;
+            case line_role::page_line:
+                return page_line();
+            case line_role::page_break:
+                return note_line("archive.page_break");
+            case line_role::number_line:
+                return note_line("archive.number", {{"number", std::string{trim(t)}}});
+            case line_role::distribution:
+                return distribution(r);
+            case line_role::drafted_by:
+                return note_line("archive.drafted_by", {{"value", archive_value(&archive_head::drafted_by)}});
+            case line_role::approved_by:
+                return note_line("archive.approved_by", {{"value", archive_value(&archive_head::approved_by)}});
+            case line_role::clearance:
+                return note_line("archive.clearance", {{"value", std::string{trim(t)}}});
+            case line_role::desired_distribution:
+                if (!r.continuation) note_line("archive.desired_distribution");
+                return;
+            case line_role::separator:
+                return note_line("archive.separator");
+            case line_role::handling:
+                return handling();
+            case line_role::instruction:
+                if (!r.continuation) note_line("instruction", {{"text", std::string{trim(t)}}});
+                return text_features();
+            case line_role::repeat_notice:
+                if (!r.continuation) note_line("repeat_notice");
+                return;
+            case line_role::quote:
+                note_line("quote");
+                return;
+            case line_role::eo:
+                return note_line("eo", {{"order", c.eo ? c.eo->order : "(none)"},
+                                        {"category", c.eo && c.eo->category ? *c.eo->category : "(none)"}});
+            case line_role::tags:
+                if (!r.continuation) note_line("tags", {{"tags", joined(c.tags, ", ")}});
+                return;
+            case line_role::subject:
+                if (!r.continuation) note_line("subject", {{"subject", c.subject.value_or("(none)")}});
+                return text_features();
+            case line_role::reference:
+                if (!r.continuation) note_line("reference", {{"references", joined(c.references, "; ")}});
+                return;
             case line_role::acp127_fl1:
             case line_role::acp127_fl2:
             case line_role::acp127_fl3:
@@ -498,6 +693,8 @@ class walker {
                 return paragraph(r);
             case line_role::signoff:
                 return note_line("signoff", {{"signoff", std::string{trim(t)}}});
+            case line_role::signature:
+                return note_line("signature", {{"signature", std::string{trim(t)}}});
             case line_role::page_marker: {
                 std::string digits;
                 for (char ch : t)
@@ -535,6 +732,162 @@ class walker {
                           {{"number", std::to_string(n.number)}});
                 return;
             }
+        }
+    }
+
+    static std::string joined(const std::vector<std::string>& v, std::string_view sep) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : std::string{sep}) + x;
+        return s.empty() ? std::string{"(none)"} : s;
+    }
+
+    std::string archive_value(std::optional<std::string> archive_head::*field) const {
+        const auto& a = doc_.message.archive;
+        return a && (*a).*field ? *((*a).*field) : std::string{"(none)"};
+    }
+
+    std::size_t offset_in_line(std::string_view w) const {
+        return static_cast<std::size_t>(w.data() - line_->text.data());
+    }
+
+    void precedence_words() {
+        const auto& c = doc_.message;
+        auto words = split_words(line_->text);
+        if (words.size() < 2 || !c.prec) return;
+        note("precedence.words", words[0], offset_in_line(words[0]),
+             {{"prosigns", std::string{words[0]}},
+              {"words", std::string{words[1]}},
+              {"name", std::string{precedence_name(*c.prec)}}});
+        note("precedence", words[1], offset_in_line(words[1]),
+             {{"letter", std::string(1, precedence_letter(*c.prec))},
+              {"name", std::string{precedence_name(*c.prec)}},
+              {"objective", duration_text(handling_objective(*c.prec))}});
+    }
+
+    void address(const line_reading& r) {
+        const auto& c = doc_.message;
+        if (r.role == line_role::from) {
+            if (seen_.insert(line_role::from).second) note_line("from", {{"address", c.from.value_or("(none)")}});
+            // "FM THE SITUATION ROOM //TOHAK 003//": the series between slashes.
+            if (c.layout.series_in_from && c.series && line_->text.find("//") != std::string::npos &&
+                seen_.insert(line_role::series).second) {
+                auto at = line_->text.find("//") + 2;
+                auto end = line_->text.find("//", at);
+                auto tag = std::string_view{line_->text}.substr(at, end == std::string::npos ? std::string::npos : end - at);
+                series_note(tag, at);
+            }
+            return text_features();
+        }
+        const auto& list = r.role == line_role::to ? c.to : c.info;
+        if (r.index >= list.size() || (list.empty())) {
+            note_line(r.role == line_role::to ? "to" : "info", {{"address", "(on the next line)"}});
+            return;
+        }
+        // "TO:" alone: its addressee is on the next line, which the reader gave the same index.
+        auto t = trim(line_->text);
+        bool keyword_only = t == "TO:" || t == "TO" || t == "INFO:" || t == "INFO";
+        const auto& a = list[r.index];
+        note_line(r.role == line_role::to ? "to" : "info", {{"address", keyword_only ? std::string{"(on the next line)"} : a.address}});
+        if (keyword_only) return;
+        auto words = split_words(line_->text);
+        for (auto w : words) {
+            if (a.prec && (precedence_from_word(w) == a.prec || (w.size() >= 7 && !precedence_from_word(w) &&
+                                                                   is_all_caps(w) && iequals(w.substr(0, 1), precedence_name(*a.prec).substr(0, 1)) &&
+                                                                   a.as_written.find(w) != std::string::npos &&
+                                                                   a.address.find(w) == std::string::npos))) {
+                note("addressee.precedence", w, offset_in_line(w),
+                     {{"word", std::string{w}},
+                      {"name", std::string{precedence_name(*a.prec)}},
+                      {"objective", duration_text(handling_objective(*a.prec))}});
+            } else if (a.niact && iequals(w, "NIACT")) {
+                note("addressee.niact", w, offset_in_line(w));
+            } else if (a.serial && w == words.back() && std::all_of(w.begin(), w.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
+                note("addressee.serial", w, offset_in_line(w), {{"serial", std::string{w}}, {"address", a.address}});
+            }
+        }
+        text_features();
+    }
+
+    void classification() {
+        const auto& c = doc_.message;
+        auto t = std::string{trim(line_->text)};
+        bool archive = c.archive && c.archive->marking && *c.archive->marking == t && !seen_.count(line_role::classification);
+        seen_.insert(line_role::classification);
+        if (archive) {
+            note_line("archive.marking", {{"marking", t}});
+        } else {
+            note_line("classification", {{"classification", t}});
+        }
+        if (auto m = read_classification_marking(t); m && m->as_written.find(' ') == 1)
+            note("classification.spaced", m->as_written, offset_in_line(trim(line_->text)), {{"classification", m->normalised}});
+    }
+
+    void classification_reference() {
+        const auto& c = doc_.message;
+        auto t = trim(line_->text);
+        auto r = read_classification_reference_line(t);
+        if (!r) return;
+        auto lead = offset_in_line(t);
+        note_line("classification_reference",
+                  {{"classification", r->marking.normalised},
+                   {"post", r->telegram ? r->telegram->post : std::string{"(none)"}},
+                   {"number", r->telegram ? r->telegram->number_text : std::string{"(none)"}}});
+        if (r->marking.as_written.find(' ') == 1)
+            note("classification.spaced", r->marking.as_written, lead, {{"classification", r->marking.normalised}});
+        if (r->series && c.series && seen_.insert(line_role::series).second) {
+            auto name_at = line_->text.find(r->series->name, lead + r->marking.length);
+            if (name_at != std::string::npos) series_note(std::string_view{line_->text}.substr(name_at), name_at);
+        }
+        for (const auto& h : r->handling) caption_note(h);
+    }
+
+    void caption_note(std::string_view caption) {
+        auto at = find_word(line_->text, caption);
+        if (at == std::string_view::npos) return;
+        auto u = to_upper_ascii(caption);
+        std::string id = "handling.other";
+        for (std::string_view known : {"NODIS", "EXDIS", "LIMDIS", "STADIS", "CHEROKEE"})
+            if (u == known) id = "handling." + to_lower(known);
+        note(id, std::string_view{line_->text}.substr(at, caption.size()), at, {{"caption", u}});
+    }
+
+    static std::string to_lower(std::string_view s) {
+        std::string out{s};
+        for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return out;
+    }
+
+    void handling() {
+        for (auto w : split_words(line_->text)) {
+            auto word = w;
+            while (!word.empty() && (word.back() == '/' || word.back() == ',')) word.remove_suffix(1);
+            if (is_handling_caption(word)) caption_note(word);
+        }
+    }
+
+    void page_line() {
+        const auto& a = doc_.message.archive;
+        if (!a || !a->page) return;
+        const auto& p = *a->page;
+        note_line("archive.page", {{"page", std::to_string(p.number)},
+                                   {"post", p.post},
+                                   {"number", p.telegram_number},
+                                   {"time", p.time_group.value_or("(none)")}});
+    }
+
+    void distribution(const line_reading& r) {
+        const auto& a = doc_.message.archive;
+        if (!a || !a->distribution) return;
+        const auto& d = *a->distribution;
+        auto t = trim(line_->text);
+        if (starts_with_word(t, "ACTION") || starts_with_word(t, "ORIGIN")) {
+            note_line("archive.distribution", {{"kind", d.action_kind}, {"office", d.action.value_or("(none)")}});
+        } else if (!r.continuation && starts_with_word(t, "INFO")) {
+            note_line("archive.distribution_info", {{"offices", joined(d.info, " ")}});
+        }
+        if (d.count) {
+            auto at = line_->text.find(*d.count);
+            if (at != std::string::npos) note("archive.distribution_count", *d.count, at, {{"count", *d.count}});
         }
     }
 
@@ -645,11 +998,19 @@ class walker {
                   {"objective", duration_text(handling_objective(p))}});
             i = 1;
             if (words.size() > 2 && words[1].size() == 1 &&
-                std::isalpha(static_cast<unsigned char>(words[1][0])))
-                i = 2;  // "O P 180800Z": a dual precedence
+                std::isalpha(static_cast<unsigned char>(words[1][0]))) {
+                i = 2;  // "O P 180800Z": a dual precedence, the second for the info addressees
+                if (c.info_prec)
+                    note("precedence.info", words[1], offset(words[1]),
+                         {{"letter", std::string(1, precedence_letter(*c.info_prec))},
+                          {"name", std::string{precedence_name(*c.info_prec)}}});
+            }
         } else {
             note_line("precedence.none");
         }
+        for (auto w : words)
+            if (is_operating_signal(w) && std::find(c.operating_signals.begin(), c.operating_signals.end(), w) != c.operating_signals.end())
+                note("operating_signal", w, offset(w), {{"signal", std::string{w}}});
         if (!c.date_time_group || i >= words.size()) return;
         const auto& g = *c.date_time_group;
         // "211615Z" or "260517 Z": the digits, then the zone letter.
@@ -712,7 +1073,7 @@ class walker {
         if (seen_.insert(role).second || role == line_role::info) {
             std::string value;
             if (role == line_role::to)
-                value = c.to.value_or("(none)");
+                value = first_addressee(c).value_or("(none)");
             else if (role == line_role::from)
                 value = c.from.value_or("(none)");
             else {
@@ -727,21 +1088,34 @@ class walker {
     }
 
     void series() {
+        auto t = trim(line_->text);
+        series_note(t, offset_in_line(t));
+    }
+
+    /// The series tag at `text` (a view into the line) and what it says.
+    void series_note(std::string_view text, std::size_t start) {
         const auto& s = doc_.message.series;
         if (!s) return;
-        auto t = trim(line_->text);
-        auto start = static_cast<std::size_t>(t.data() - line_->text.data());
-        std::string_view id = s->name == "HAKTO"   ? "series.hakto"
-                              : s->name == "TOHAK" ? "series.tohak"
-                                                   : "series.other";
+        std::string_view id = s->name == "HAKTO"                        ? "series.hakto"
+                              : s->name == "TOHAK"                      ? "series.tohak"
+                              : s->name == "SECTO" || s->name == "TOSEC" ? "series.secto"
+                                                                        : "series.other";
         std::string number = s->number ? std::to_string(*s->number) : "(no number)";
         if (s->number && doc_.message.inferred.count("series.number"))
             number += " (the number from the title)";
-        note(id, t, start,
-             {{"name", s->name}, {"number", number}, {"reply", reply_series(s->name)}});
-        auto printed = read_series_tag(t);
+        // The label: the tag as printed, up to its end ("TOHAK 003", "Hakto 46/226").
+        auto end = text.find_first_of(".:/", 0);
+        auto tag = read_series_tag(text.substr(0, end == std::string_view::npos ? text.size() : end));
+        std::string_view label = text;
+        if (auto words = split_words(text); words.size() >= 2 && tag)
+            label = text.substr(0, static_cast<std::size_t>(words[1].data() + words[1].size() - text.data()));
+        else if (!words.empty())
+            label = words[0];
+        while (!label.empty() && (label.back() == '.' || label.back() == '/')) label.remove_suffix(1);
+        note(id, label, start, {{"name", s->name}, {"number", number}, {"reply", reply_series(s->name)}});
+        auto printed = read_series_tag(text);
         if (printed && !printed->number)
-            note("series.no_number", t, start, {{"name", printed->name}});
+            note("series.no_number", label, start, {{"name", printed->name}});
     }
 
     void envelope(line_role role) {
@@ -862,6 +1236,7 @@ class walker {
 
     const document& doc_;
     const explain_table& table_;
+    std::set<std::string> contexts_;
     explained_line* line_ = nullptr;
     std::set<line_role> seen_;
 };
@@ -887,6 +1262,7 @@ walkthrough explain_document(std::string_view name, std::string_view text, const
     std::map<std::size_t, const line_reading*> readings;
     for (const auto& r : doc.line_map) readings.emplace(r.line, &r);
     walker walk{doc, table};
+    const auto contexts = walker::contexts_of(doc);
     std::map<std::size_t, std::size_t> index_of_line;  // line number → index in w.lines
     std::size_t number = 1, start = 0;
     while (start <= text.size()) {
@@ -941,7 +1317,15 @@ walkthrough explain_document(std::string_view name, std::string_view text, const
                                e->title,
                                fill(e->value_template, {{"word", word}}),
                                e->text,
+                               {},
                                e->sources};
+                for (const auto& cn : e->notes) {
+                    if (!contexts.count(cn.context)) continue;
+                    n.note += (n.note.empty() ? "" : " ") + cn.text;
+                    for (const auto& src : cn.sources)
+                        if (std::find(n.sources.begin(), n.sources.end(), src) == n.sources.end())
+                            n.sources.push_back(src);
+                }
                 // Before the first note about a later column of the line.
                 auto before =
                     std::find_if(home->notes.begin(), home->notes.end(),
@@ -966,6 +1350,7 @@ json to_json(const walkthrough& w) {
                                  {"title", n.title},
                                  {"value", n.value},
                                  {"text", n.text},
+                                 {"note", n.note},
                                  {"sources", n.sources}});
         json diags = json::array();
         for (const auto& d : l.diagnostics) diags.push_back(to_json(d));
@@ -1068,6 +1453,7 @@ std::string render_walkthroughs(const std::vector<walkthrough>& ws, const explai
                                                    : fmt::format("{} ({}:{}) {}", n.label, l.number,
                                                                  n.column, n.title);
                 std::string body = n.value.empty() ? n.text : n.value + " " + n.text;
+                if (!n.note.empty()) body += " " + n.note;
                 std::string refs = ref(n.sources);
                 auto [first_at, fresh] = explained_at.emplace(n.element, l.number);
                 if (!fresh) {

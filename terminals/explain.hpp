@@ -17,6 +17,17 @@
 
 namespace hakto::terminals {
 
+/// What the table says of an element for some cables only: the June 1972 HAKTO cables, the
+/// documents FRUS prints, State telegrams, the Situation Room form.
+struct explain_context_note {
+    std::string context;               ///< "june1972", "frus", "state", "sitroom"
+    std::string text;
+    std::vector<std::string> sources;  ///< keys of explain_table::sources
+};
+
+/// The contexts a note may be for, and what each means.
+const std::vector<std::pair<std::string_view, std::string_view>>& explain_contexts();
+
 /// One element of a cable, as the table explains it.
 struct explain_element {
     std::string id;                    ///< "routing.called"
@@ -24,6 +35,7 @@ struct explain_element {
     std::string text;                  ///< the explanation
     std::string value_template;        ///< "Called: {called}." (may be empty)
     std::vector<std::string> sources;  ///< keys of explain_table::sources
+    std::vector<explain_context_note> notes;  ///< for particular cables only
     std::size_t line = 0;              ///< where the table defines it
 };
 
@@ -63,7 +75,8 @@ expected<explain_table, explain_table_error> load_builtin_explain_table();
 const explain_table& builtin_explain_table();
 
 /// The table as JSON, for the exhibit page: {"sources": {key: text}, "elements": {id: {title,
-/// text, value, placeholders, sources}}}. Placeholders are filled from the walkthrough's values.
+/// text, value, placeholders, sources, notes: {context: {text, sources}}}}}. Placeholders are
+/// filled from the walkthrough's values.
 nlohmann::ordered_json explain_table_json(const explain_table& table = builtin_explain_table());
 
 /// One note under a line: one element of it.
@@ -73,8 +86,9 @@ struct explain_note {
     std::size_t column = 0;  ///< 1-based column of the label in the line; 0: the whole line
     std::string title;       ///< from the table
     std::string value;       ///< the table's value template, filled for this cable
-    std::string text;        ///< from the table
-    std::vector<std::string> sources;  ///< source keys
+    std::string text;        ///< from the table: the element in general
+    std::string note;        ///< what the table says of it for this cable in particular
+    std::vector<std::string> sources;  ///< source keys (the note's after the text's)
 };
 
 struct explained_line {

@@ -213,7 +213,7 @@ expected<std::unique_ptr<replay>, replay_error> replay::prepare(const replay_opt
         std::string source;
         if (spec.text) {
             text = spec.text;
-            source = "the scenario";
+            source = spec.note.empty() ? std::string{"the scenario"} : spec.note;
         } else if (spec.frus_document) {
             auto bundled = bundled_document(*spec.frus_document);
             auto found = std::find_if(supplied.begin(), supplied.end(),
@@ -252,7 +252,9 @@ expected<replay_cable, replay_error> replay::make_cable(const sim::cable_spec& s
         rc.source_description = "not supplied: header only, with a marked line";
     }
     protocol::format_options fo;
-    fo.as_received = true;  // the headers as they were printed
+    fo.as_received = true;     // the headers as they were printed
+    fo.archive_head = false;   // a State telegram as it was sent, not the archive's page
+    fo.style = protocol::header_style::as_read;
     rc.page_copy = protocol::wrap_text(protocol::format_cable(rc.source.message, fo), 69);
     protocol::encode_options eo{options_.code, options_.usos, false};
     auto codes = protocol::encode(protocol::to_page_copy_line_ends(rc.page_copy), eo);
@@ -338,9 +340,11 @@ void replay::on_delivered(const sim::delivered_cable& d) {
     auto& c = *it;
     c.delivery = d;
     const int offset = utc_offset(d.destination);
-    // The White House (WTE) logs the cable in the Situation Room and Haig writes the covering
-    // memorandum; elsewhere the cable is logged at the receiving station.
+    // The White House (WTE) logs the cable in the Situation Room; elsewhere the cable is
+    // logged at the receiving station. Haig covered Kissinger's reports (the HAKTO series) with
+    // a memorandum for the President; other traffic has none.
     const bool white_house = d.destination == "WTE";
+    const bool calls_for_memo = white_house && series_of(c.spec) == "HAKTO";
     const auto* station = scenario_.find_station(d.destination);
     const std::string place = station && !station->place.empty() ? station->place : d.destination;
     replay_event log;
@@ -357,7 +361,7 @@ void replay::on_delivered(const sim::delivered_cable& d) {
                            sim::format_elapsed(protocol::handling_objective(d.prec)).substr(0, 7),
                            d.met_objective() ? "met" : "NOT met", d.garbled);
     emit(log);
-    if (!white_house) return;
+    if (!calls_for_memo) return;
 
     // The covering memorandum, from the copy as received.
     engine_.schedule_after(options_.memo_delay, [this, index = static_cast<std::size_t>(it - cables_.begin())] {

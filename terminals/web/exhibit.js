@@ -19,9 +19,14 @@
     paragraph: ['paragraph'],
   };
   const norm = (t) => t.replace(/Ø/g, '0').replace(/\s+/g, ' ').trim();
+  // The exhibit shows the June 1972 cables as FRUS prints them: the table's notes for those
+  // cables hold here.
+  const CONTEXTS = ['june1972', 'frus'];
   function tableNote(id) {
     const e = state.table && state.table.elements && state.table.elements[id];
-    return e ? { element: id, label: '', title: e.title, value: '', text: e.text } : null;
+    if (!e) return null;
+    const note = CONTEXTS.map((c) => e.notes && e.notes[c] && e.notes[c].text).filter(Boolean).join(' ');
+    return { element: id, label: '', title: e.title, value: '', text: e.text, note };
   }
   /// The notes for a touched element: the cable's own notes for that line when there are any,
   /// else the table's general texts for the kind of element.
@@ -132,7 +137,7 @@
         b.textContent = `${n.label ? `${n.label.replace(/0/g, 'Ø')}: ` : ''}${n.title}. `;
         p.appendChild(b);
       }
-      p.appendChild(document.createTextNode(`${n.value ? `${n.value} ` : ''}${n.text}`));
+      p.appendChild(document.createTextNode(`${n.value ? `${n.value} ` : ''}${n.text}${n.note ? ` ${n.note}` : ''}`));
       box.appendChild(p);
     }
     $('explain').classList.remove('hidden');

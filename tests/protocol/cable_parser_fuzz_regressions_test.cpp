@@ -61,11 +61,11 @@ TEST_CASE("fuzz findings in the cable reader, read as a person would") {
     }
     SECTION("an address beginning with DE is written with its colon") {
         auto d = parse_document("VFE DE WTE10\n191810Z JUN 72\nTO: DE GENERAL HAIG\n1. TEXT.\n");
-        REQUIRE(d.message.to == "DE GENERAL HAIG");
+        REQUIRE(first_addressee(d.message) == "DE GENERAL HAIG");
         format_options o;
         o.wrap_column = 0;
         auto again = parse_document(format_cable(d.message, o));
-        CHECK(again.message.to == "DE GENERAL HAIG");
+        CHECK(first_addressee(again.message) == "DE GENERAL HAIG");
     }
     SECTION("DE is never a routing indicator of format line 2") {
         auto d =

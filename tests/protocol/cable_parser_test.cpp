@@ -37,7 +37,7 @@ TEST_CASE("the HAKTO 12 document as published: every part and field") {
     CHECK(*c.date_time_group == dtg{21, 16, 15, 'Z', 6, 1972});
     CHECK(c.inferred.count("dtg.month") == 1);
     CHECK(c.date_line == "JUNE 21, 1972");
-    CHECK(c.to == "GENERAL HAIG, THE WHITE HOUSE");
+    CHECK(first_addressee(c) == "GENERAL HAIG, THE WHITE HOUSE");
     CHECK(c.from == "HENRY A KISSINGER");
     REQUIRE(c.series);
     CHECK(c.series->name == "HAKTO");
@@ -51,7 +51,8 @@ TEST_CASE("the HAKTO 12 document as published: every part and field") {
     CHECK(c.paragraphs[3].text.rfind("IN SEPERATE COUNTERPART", 0) == 0);
     CHECK(c.paragraphs[4].text == "THEY ARE GOING TO EXTRAORDINARY LENGTHS TO SHOW HOSPITALITY TO US.");
     CHECK(c.signoff == "WARM REGARDS");
-    CHECK(c.classification == "TOP SECRET; SENSITIVE; EXCLUSIVELY EYES ONLY");
+    CHECK(c.classification == "TOP SECRET");
+    CHECK(c.classification_as_written == "TOP SECRET; SENSITIVE; EXCLUSIVELY EYES ONLY");
     CHECK(c.layout.number_on_own_line);
     CHECK(c.layout.blank_line_between_headers);
 
@@ -116,7 +117,7 @@ TEST_CASE("TEI text of HAKTO 7 (FRUS E-13 doc 140) parses with its expected diag
     REQUIRE(c.date_time_group);
     CHECK(*c.date_time_group == dtg{19, 18, 10, 'Z', 6, 1972});
     CHECK(c.inferred.empty());
-    CHECK(c.to == "GENERAL HAIG");               // TO: before FROM:, before the routing line
+    CHECK(first_addressee(c) == "GENERAL HAIG");               // TO: before FROM:, before the routing line
     CHECK(c.from == "HWENMJIJ Kissinger");       // garbled, mixed case from the edition
     CHECK(c.layout.address_colon);
     auto garbled = find_code(doc, "garbled-word");
@@ -147,7 +148,7 @@ TEST_CASE("TEI text of HAKTO 12 (FRUS E-13 doc 143) parses like the seed") {
     CHECK(find_code(doc, "series-number-missing"));
     CHECK_FALSE(c.series->number);  // no title in the paragraph text: nothing to take it from
     CHECK(c.paragraphs.size() == 5);
-    CHECK(c.to == "GENERAL HAIG, THE WHITE HOUSE");
+    CHECK(first_addressee(c) == "GENERAL HAIG, THE WHITE HOUSE");
     CHECK_FALSE(c.layout.address_colon);
     CHECK(doc.covering_memo->bullets.size() == 5);
     CHECK_FALSE(has_errors(doc.notes_for_reader));
@@ -171,7 +172,7 @@ TEST_CASE("the HAKTO 9 header variant: spaced channel, precedence P, year 772, F
     REQUIRE(y);
     CHECK(y->where == source_position{2, 15});
     CHECK(c.from == "HENRY A KISSINGER");
-    CHECK(c.to == "GENERAL HAIG");
+    CHECK(first_addressee(c) == "GENERAL HAIG");
     REQUIRE(c.layout.header_order.size() == 5);
     CHECK(c.layout.header_order[2] == header_field::from);
     CHECK(c.layout.header_order[3] == header_field::to);

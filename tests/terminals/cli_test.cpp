@@ -59,7 +59,12 @@ TEST_CASE("hakto parse --format json reports the seed's fields") {
     CHECK(j["paragraphs"][4]["number"] == 5);
     CHECK(j["signoff"] == "WARM REGARDS");
     CHECK(j["from"] == "HENRY A KISSINGER");
-    CHECK(j["to"] == "GENERAL HAIG, THE WHITE HOUSE");
+    REQUIRE(j["to"].size() == 1);
+    CHECK(j["to"][0]["address"] == "GENERAL HAIG, THE WHITE HOUSE");
+    CHECK(j["to"][0]["precedence"].is_null());
+    CHECK(j["form"] == "radioteletype");
+    CHECK(j["classification"] == "TOP SECRET");
+    CHECK(j["classification_as_written"] == "TOP SECRET; SENSITIVE; EXCLUSIVELY EYES ONLY");
     CHECK(j["memo"]["from"] == "AL HAIG");
     CHECK(j["memo"]["for"] == "THE PRESIDENT");
     CHECK(j["memo"]["subject"] == "Report from Dr. Kissinger");

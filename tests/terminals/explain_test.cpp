@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <string>
 
@@ -442,3 +443,58 @@ TEST_CASE("hakto explain on FRUS doc 143 and --doc: the same walkthrough as the 
 }
 
 #endif
+
+TEST_CASE("hakto explain on the State telegrams of the dev set: every header line its element, none a paragraph") {
+    auto dir = hakto::test::shared_path("plusd-dev/cables");
+    if (!std::filesystem::exists(dir)) {
+        std::cout << "HAKTO-SKIP: " << dir << " is not there\n";
+        return;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        auto path = entry.path().string();
+        INFO(path);
+        auto walk = explain_json({path})["walkthroughs"][0];
+        bool text = false;
+        for (const auto& l : walk["lines"]) {
+            auto role = l["role"].is_null() ? std::string{} : l["role"].get<std::string>();
+            if (role == "paragraph") text = true;
+            if (text) continue;
+            INFO("line " << l["line"] << ": " << l["text"].get<std::string>() << " (" << role << ")");
+            CHECK_FALSE(role.empty());
+            // A line that starts an element says what it is; a continuation belongs to the one before.
+            if (!l["continuation"].get<bool>()) CHECK_FALSE(l["notes"].empty());
+        }
+        CHECK(text);
+        // General texts, not the June 1972 notes: the State telegram's own context.
+        for (const auto& l : walk["lines"])
+            for (const auto& n : l["notes"]) {
+                auto t = n["text"].get<std::string>();
+                CHECK(t.find("HAKTO 12") == std::string::npos);
+                CHECK(n["note"].get<std::string>().find("HAKTO 12") == std::string::npos);
+            }
+    }
+}
+
+TEST_CASE("hakto explain on the Situation Room form and a FRUS printed document") {
+    auto dir = std::string{HAKTO_BUILD_DIR} + "/test-explain";
+    std::filesystem::create_directories(dir);
+    auto sitroom = dir + "/sitroom.txt";
+    std::ofstream(sitroom) << "OP IMMED\nDE WTE #0661 0381304\nO 071304Z FEB 74\nFM THE SITUATION ROOM //TOHAK 003//\n"
+                              "TO PETER RODMAN FOR SECRETARY KISSINGER\nVIA 86970\nWH40366\nBT\n"
+                              "1. A COMPOSED TEXT.\nBT\n#0661\nNNNN\n";
+    auto walk = explain_json({sitroom})["walkthroughs"][0];
+    CHECK(elements_on(*line_of(walk, 1)).count("precedence.words"));
+    CHECK(elements_on(*line_of(walk, 1)).count("precedence"));
+    CHECK(elements_on(*line_of(walk, 2)).count("acp127.fl3"));
+    CHECK(elements_on(*line_of(walk, 4)).count("from"));
+    CHECK(elements_on(*line_of(walk, 4)).count("series.tohak"));
+    CHECK(elements_on(*line_of(walk, 6)).count("via"));
+    CHECK(elements_on(*line_of(walk, 7)).count("message_number"));
+    auto printed = dir + "/printed.txt";
+    std::ofstream(printed) << "55. Backchannel Message From the Assistant (Kissinger) to the Deputy (Haig), Saigon, "
+                              "October 22, 1972, 0210Z\n\nHakto 46/226. 1. A composed paragraph.\n\n2. Another.\n";
+    auto p = explain_json({printed})["walkthroughs"][0];
+    auto first = elements_on(*line_of(p, 3));
+    CHECK(first.count("series.hakto"));
+    CHECK(first.count("paragraph"));
+}

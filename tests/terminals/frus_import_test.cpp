@@ -351,7 +351,7 @@ TEST_CASE("import-frus: d140 is HAKTO 7") {
     CHECK(c.date_time_group->year == 1972);
     REQUIRE(c.series);
     CHECK(c.series->number == 7);
-    CHECK(c.to == "GENERAL HAIG");
+    CHECK(first_addressee(c) == "GENERAL HAIG");
     CHECK(c.from == "HWENMJIJ Kissinger");
     REQUIRE(c.paragraphs.size() == 5);
     CHECK(c.paragraphs[4].number == 5);
@@ -366,7 +366,8 @@ TEST_CASE("import-frus: d140 is HAKTO 7") {
     CHECK(m.bullets.size() == 4);
     REQUIRE(d.parsed.notes.size() == 2);
     CHECK(d.parsed.notes[0].text.rfind("Source: National Archives", 0) == 0);
-    CHECK(c.classification == "TOP SECRET; SENSITIVE; EXCLUSIVELY EYES ONLY");
+    CHECK(c.classification == "TOP SECRET");
+    CHECK(c.classification_as_written == "TOP SECRET; SENSITIVE; EXCLUSIVELY EYES ONLY");
 }
 
 TEST_CASE("import-frus: d143 is HAKTO 12") {
@@ -403,7 +404,7 @@ TEST_CASE("import-frus: d143 is HAKTO 12") {
     CHECK(c.series->number == 12);
     CHECK(c.inferred.count("series.number") == 1);
     CHECK(c.date_line == "JUNE 21, 1972");
-    CHECK(c.to == "GENERAL HAIG, THE WHITE HOUSE");
+    CHECK(first_addressee(c) == "GENERAL HAIG, THE WHITE HOUSE");
     CHECK(c.from == "HENRY A KISSINGER");
     REQUIRE(c.paragraphs.size() == 5);
     CHECK(c.signoff == "WARM REGARDS");
