@@ -56,8 +56,28 @@ void put_envelope_lines(std::string& out, const cable& c) {
     if (!e.security_warning.empty()) out += e.security_warning + '\n';
 }
 
-void put_abbreviated_header(std::string& out, const cable& c, const format_options& o) {
+/// The classification line, with the telegram's reference, section, series and captions when
+/// the cable has them ("C O N F I D E N T I A L PEKING 2167 EXDIS"); `captions` is set to how
+/// many handling items it wrote.
+std::optional<std::string> classification_line(const cable& c, const format_options& o, std::size_t& captions) {
+    captions = 0;
+    auto m = marking_of(c);
+    if (m && !printed(c, o, "classification")) m.reset();
+    const bool series_on_line = c.series && c.layout.series_on_classification_line && c.series->number;
+    if (!m && !c.telegram && !series_on_line) return std::nullopt;
+    std::string line = m ? *m : std::string{};
+    if (c.section && (c.telegram || series_on_line)) line += " " + *c.section;
+    if (c.telegram) line += (line.empty() ? "" : " ") + fmt::format("{} {}", c.telegram->post, c.telegram->number_text);
+    if (series_on_line) line += " " + format_series_tag(*c.series);
+    if (c.telegram || series_on_line)
+        for (; captions < c.layout.handling_on_classification_line && captions < c.handling.size(); ++captions)
+            line += " " + c.handling[captions];
+    return line;
+}
+
+void put_abbreviated_header(std::string& out, const cable& c, const format_options& o, std::size_t& captions_written) {
     const bool as_received = o.as_received;
+    const bool reference_line = c.telegram || (c.series && c.layout.series_on_classification_line && c.series->number);
     put_envelope_lines(out, c);
     const auto& order = (as_received && !c.layout.header_order.empty()) ? c.layout.header_order : canonical_order;
     const bool colon = as_received && c.layout.address_colon;
@@ -98,13 +118,20 @@ void put_abbreviated_header(std::string& out, const cable& c, const format_optio
                 for (const auto& a : c.info) line(address_line("INFO", format_addressee(a), colon));
                 break;
             case header_field::classification:
-                if (auto m = marking_of(c); m && printed(c, o, "classification")) line(*m);
+                // A classification-and-reference line opens the text: written after the heading.
+                if (reference_line) break;
+                if (auto l = classification_line(c, o, captions_written)) line(*l);
                 break;
             case header_field::series:
-                if (c.series) line(format_series_tag(*c.series, printed(c, o, "series.number")));
+                if (c.series && !(c.layout.series_on_classification_line && c.telegram))
+                    line(format_series_tag(*c.series, printed(c, o, "series.number")));
                 break;
         }
     }
+    if (c.via) line("VIA " + *c.via);
+    if (c.message_number) line(*c.message_number);
+    if (reference_line)
+        if (auto l = classification_line(c, o, captions_written)) line(*l);
 }
 
 std::string paragraph_label(const paragraph& p) {
@@ -136,11 +163,13 @@ void put_closing(std::string& out, const cable& c, const format_options& o, bool
 }
 
 /// Addressees: the first after the keyword, each further one on a line of its own (format
-/// lines 7 and 8 run on over as many lines as they need).
-void put_addressees(std::string& out, const char* keyword, const std::vector<addressee>& list) {
+/// lines 7 and 8 run on over as many lines as they need) when an FM line stands before them,
+/// as the reader takes a run-on addressee only in the FM, TO, INFO order; else each with its
+/// keyword.
+void put_addressees(std::string& out, const char* keyword, const std::vector<addressee>& list, bool run_on) {
     for (std::size_t k = 0; k < list.size(); ++k) {
         auto a = format_addressee(list[k]);
-        out += k == 0 ? address_line(keyword, a, false) : a;
+        out += k == 0 || !run_on || !reads_back_as_run_on_addressee(a) ? address_line(keyword, a, false) : a;
         out += '\n';
     }
 }
@@ -150,6 +179,11 @@ void put_addressees(std::string& out, const char* keyword, const std::vector<add
 void put_handling(std::string& out, const std::vector<std::string>& items) {
     std::string line;
     for (const auto& h : items) {
+        // A phrase stays on the line of the captions before it: alone it would not read as handling.
+        if (!line.empty() && is_handling_caption(h) && line.size() + 1 + h.size() > page_copy_line_length) {
+            out += line + '\n';
+            line.clear();
+        }
         if (!line.empty()) line += ' ';
         line += h;
         if (!is_handling_caption(h)) {
@@ -162,16 +196,42 @@ void put_handling(std::string& out, const std::vector<std::string>& items) {
 
 /// E.O., TAGS, SUBJECT and REF, the head of a State telegram's text. `handling_from` skips the
 /// captions already written on the classification line.
-void put_text_head(std::string& out, const cable& c, const format_options& o, std::size_t handling_from = 0) {
-    if (c.repeat_notice) put(out, *c.repeat_notice, 0);
+void put_text_head(std::string& out, const cable& c, const format_options& o, std::size_t handling_from, bool opened) {
+    // Captions, instructions and a repeat notice stand in the head of the text, which the
+    // classification-and-reference line or BT opens: without either, BT opens it.
+    if (!opened && (c.repeat_notice || handling_from < c.handling.size() || !c.instructions.empty())) out += "BT\n";
+    if (c.repeat_notice) {
+        put(out, *c.repeat_notice, 0);
+        // A notice that does not close with a full stop would take the next line as its own.
+        if (c.repeat_notice->empty() || c.repeat_notice->back() != '.') out += '\n';
+    }
     put_handling(out, std::vector<std::string>(c.handling.begin() + static_cast<std::ptrdiff_t>(std::min(handling_from, c.handling.size())),
                                                c.handling.end()));
-    for (const auto& i : c.instructions) put(out, i, 0);
+    for (std::size_t k = 0; k < c.instructions.size(); ++k) {
+        // A blank line keeps an instruction apart that would read as running on from the one
+        // before.
+        if (k > 0 && !starts_instruction(c.instructions[k])) out += '\n';
+        put(out, c.instructions[k], 0);
+    }
     if (c.eo) put(out, c.eo->as_written, 0);
     if (!c.tags.empty()) {
-        std::string tags;
-        for (const auto& t : c.tags) tags += (tags.empty() ? "" : ", ") + t;
-        put(out, "TAGS: " + tags, 0);
+        // Broken after a comma where the line would be too long: the reader takes a TAGS line
+        // that ends with a comma as going on.
+        std::string line = "TAGS:";
+        for (std::size_t k = 0; k < c.tags.size(); ++k) {
+            const auto& t = c.tags[k];
+            // Never a line of its own for a tag that would read as the start of the memo, a
+            // note or a paragraph.
+            bool safe_start = !starts_with_word(t, "MEMORANDUM") && !read_paragraph_number(t) && t.front() != '[';
+            if (k > 0 && safe_start && line.size() + 1 + t.size() > page_copy_line_length) {
+                out += line + '\n';
+                line = t;
+            } else {
+                line += " " + t;
+            }
+            if (k + 1 < c.tags.size()) line += ',';
+        }
+        out += line + '\n';
     }
     if (c.subject) put(out, fmt::format("{}: {}", c.layout.subject_keyword, *c.subject), o.wrap_column);
     if (!c.references.empty()) {
@@ -207,59 +267,100 @@ void put_distribution(std::string& out, const distribution_block& d, std::size_t
     out += line + '\n';
 }
 
+/// What the archive printed above a telegram (PlusD): marking, page line, number,
+/// distribution, drafter, clearances, separator. Left out with archive_head = false.
+void put_archive_head(std::string& out, const cable& c, const format_options& o) {
+    if (!o.archive_head || !c.archive) return;
+    const auto& a = *c.archive;
+    if (a.marking) out += *a.marking + '\n';
+    if (a.page) out += format_page_line(*a.page) + '\n';
+    if (a.number_line && a.page) out += *a.number_line + '\n';
+    if (a.distribution) put_distribution(out, *a.distribution, o.wrap_column);
+    if (a.number_line && !a.page) out += *a.number_line + '\n';
+    if (a.drafted_by) out += "DRAFTED BY " + *a.drafted_by + '\n';
+    if (a.approved_by) out += "APPROVED BY " + *a.approved_by + '\n';
+    for (const auto& cl : a.clearances) out += cl + '\n';
+    // On the keyword's line: alone on the next it could read as a line of another kind.
+    if (a.desired_distribution)
+        out += a.desired_distribution->empty() ? std::string{"DESIRED DISTRIBUTION\n"}
+                                               : "DESIRED DISTRIBUTION " + *a.desired_distribution + '\n';
+    if (a.separator) out += *a.separator + '\n';
+    // Without the separator the clearances would take the next line as one more.
+    else if ((a.approved_by || a.desired_distribution) ) out += '\n';
+}
+
+/// Lines of the heading that any form may carry: a plain date line, the Situation Room's VIA
+/// and message number.
+void put_heading_extras(std::string& out, const cable& c) {
+    if (c.date_line) out += *c.date_line + '\n';
+    if (c.via) out += "VIA " + *c.via + '\n';
+    if (c.message_number) out += *c.message_number + '\n';
+}
+
+/// The end of message is written when the cable had one, and after a signature: the reader
+/// takes a name for the signature when the end of the message follows it.
+bool ends_with_marker(const cable& c) { return c.layout.end_of_message || c.signature; }
+
+/// The first line of the text as it will be written: a paragraph's, the sign-off, the signature.
+std::string first_text_line(const cable& c) {
+    if (!c.paragraphs.empty()) {
+        const auto& p = c.paragraphs.front();
+        return p.number ? fmt::format("{}{} {}", *p.number, p.parenthesis ? ')' : '.', p.text) : p.text;
+    }
+    if (c.signoff) return *c.signoff;
+    if (c.signature) return *c.signature;
+    return {};
+}
+
+/// When the addressees are the last lines of the heading, a text line that would read as one
+/// more addressee gets a blank line before it.
+void keep_text_apart_from_addressees(std::string& out, const cable& c, std::size_t after_addressees) {
+    if (out.size() != after_addressees || (c.to.empty() && c.info.empty())) return;
+    auto first = first_text_line(c);
+    if (!first.empty() && is_run_on_addressee_shape(first.substr(0, first.find('\n')))) out += '\n';
+}
+
+/// The head of the text needs BT to open it: no classification-and-reference line does, and
+/// it holds captions, instructions or a repeat notice.
+bool text_head_needs_bt(const cable& c) {
+    const bool reference = c.telegram || (c.series && c.layout.series_on_classification_line && c.series->number);
+    return !reference && (c.repeat_notice || c.handling.size() > c.layout.handling_on_classification_line ||
+                          !c.instructions.empty());
+}
+
 void put_state_telegram(std::string& out, const cable& c, const format_options& o) {
-    if (o.archive_head && c.archive) {
-        const auto& a = *c.archive;
-        if (a.marking) out += *a.marking + '\n';
-        if (a.page) out += format_page_line(*a.page) + '\n';
-        if (a.number_line) out += *a.number_line + '\n';
-        if (a.distribution) put_distribution(out, *a.distribution, o.wrap_column);
-        if (a.drafted_by) out += "DRAFTED BY " + *a.drafted_by + '\n';
-        if (a.approved_by) out += "APPROVED BY " + *a.approved_by + '\n';
-        for (const auto& cl : a.clearances) out += cl + '\n';
-        if (a.desired_distribution) {
-            out += "DESIRED DISTRIBUTION\n";
-            if (!a.desired_distribution->empty()) out += *a.desired_distribution + '\n';
-        }
-        if (a.separator) out += *a.separator + '\n';
-    }
+    put_archive_head(out, c, o);
+    put_envelope_lines(out, c);  // a tape-relay heading the telegram carried, if any
     if ((c.prec || c.date_time_group) && printed(c, o, "dtg")) out += format_precedence_dtg(c) + '\n';
-    if (c.from && printed(c, o, "from")) out += "FM " + *c.from + '\n';
-    if (printed(c, o, "to")) put_addressees(out, "TO", c.to);
-    put_addressees(out, "INFO", c.info);
-    if (c.layout.bt_before_text) out += "BT\n";
+    const bool fm = c.from && printed(c, o, "from");
+    if (fm) out += "FM " + *c.from + '\n';
+    if (printed(c, o, "to")) put_addressees(out, "TO", c.to, fm);
+    put_addressees(out, "INFO", c.info, fm);
+    const auto after_addressees = out.size();
+    put_heading_extras(out, c);
+    if (c.layout.bt_before_text || text_head_needs_bt(c)) out += "BT\n";
     // The classification-and-reference line opens the text.
-    auto m = marking_of(c);
-    if (m && !printed(c, o, "classification")) m.reset();
-    const bool series_on_line = c.series && c.layout.series_on_classification_line && c.series->number;
     std::size_t captions_on_line = 0;
-    if (m || c.telegram || series_on_line) {
-        std::string line = m ? *m : std::string{};
-        if (c.section && (c.telegram || series_on_line)) line += " " + *c.section;
-        if (c.telegram) line += (line.empty() ? "" : " ") + fmt::format("{} {}", c.telegram->post, c.telegram->number_text);
-        if (series_on_line) line += " " + format_series_tag(*c.series);
-        if (c.telegram || series_on_line)
-            for (; captions_on_line < c.layout.handling_on_classification_line && captions_on_line < c.handling.size();
-                 ++captions_on_line)
-                line += " " + c.handling[captions_on_line];
-        out += line + '\n';
-    }
+    if (auto line = classification_line(c, o, captions_on_line)) out += *line + '\n';
+    const bool series_on_line = c.series && c.layout.series_on_classification_line && c.series->number;
     if (c.series && !series_on_line) out += format_series_tag(*c.series) + '\n';
-    put_text_head(out, c, o, captions_on_line);
+    put_text_head(out, c, o, captions_on_line, true);
     // An unnumbered text after the head stands apart, so that it cannot read as a subject or a
     // reference running on.
     if (!c.paragraphs.empty() && !c.paragraphs.front().number && (c.subject || !c.references.empty() || c.repeat_notice))
         out += '\n';
+    keep_text_apart_from_addressees(out, c, after_addressees);
     put_text(out, c, o, false, false);
     put_closing(out, c, o, false);
-    if (c.layout.end_of_message) out += c.layout.end_marker + '\n';
+    if (ends_with_marker(c)) out += c.layout.end_marker + '\n';
 }
 
 void put_situation_room(std::string& out, const cable& c, const format_options& o) {
+    put_archive_head(out, c, o);
     const auto* e = c.envelope ? &*c.envelope : nullptr;
     if (e && !e->precedence_prosigns.empty() && c.precedence_words)
         out += fmt::format("{} {}\n", e->precedence_prosigns, *c.precedence_words);
-    else if (e && !e->routing_indicators.empty()) {
+    if (e && !e->routing_indicators.empty()) {
         std::string fl2 = e->precedence_prosigns;
         for (const auto& ri : e->routing_indicators) fl2 += (fl2.empty() ? "" : " ") + ri;
         out += fl2 + '\n';
@@ -270,25 +371,36 @@ void put_situation_room(std::string& out, const cable& c, const format_options& 
         out += '\n';
     }
     if (e && !e->security_warning.empty()) out += e->security_warning + '\n';
-    if ((c.date_time_group || (c.prec && !c.precedence_words)) && printed(c, o, "dtg"))
+    if (c.routing) {
+        std::optional<routing_line> derived;
+        if (e && !e->routing_indicators.empty() && !e->originating_ri.empty())
+            derived = read_routing_line(e->routing_indicators.front() + " DE " + e->originating_ri);
+        if (!derived || !(*derived == *c.routing)) out += format_routing_line(*c.routing) + '\n';
+    }
+    // The precedence line, unless the precedence in words said all it does.
+    const bool words_say_it = c.precedence_words && precedence_from_word(*c.precedence_words) == c.prec;
+    if ((c.date_time_group || (c.prec && !words_say_it)) && printed(c, o, "dtg"))
         out += format_precedence_dtg(c) + '\n';
     if (c.from) {
         std::string from = "FM " + *c.from;
         if (c.series && c.layout.series_in_from) from += " //" + format_series_tag(*c.series) + "//";
         out += from + '\n';
     }
-    put_addressees(out, "TO", c.to);
-    put_addressees(out, "INFO", c.info);
-    if (c.via) out += "VIA " + *c.via + '\n';
-    if (c.message_number) out += *c.message_number + '\n';
-    if (c.layout.bt_before_text) out += "BT\n";
-    if (auto m = marking_of(c); m && printed(c, o, "classification")) out += *m + '\n';
-    if (c.series && !(c.layout.series_in_from && c.from)) out += format_series_tag(*c.series) + '\n';
-    put_text_head(out, c, o);
+    put_addressees(out, "TO", c.to, c.from.has_value());
+    put_addressees(out, "INFO", c.info, c.from.has_value());
+    const auto after_addressees = out.size();
+    put_heading_extras(out, c);
+    if (c.layout.bt_before_text || text_head_needs_bt(c)) out += "BT\n";
+    std::size_t captions = 0;
+    if (auto l = classification_line(c, o, captions)) out += *l + '\n';
+    const bool series_on_line = c.layout.series_on_classification_line && (c.telegram || c.classification);
+    if (c.series && !(c.layout.series_in_from && c.from) && !series_on_line) out += format_series_tag(*c.series) + '\n';
+    put_text_head(out, c, o, captions, true);
+    keep_text_apart_from_addressees(out, c, after_addressees);
     put_text(out, c, o, false, false);
     put_closing(out, c, o, false);
-    if (c.layout.end_of_message) {
-        if (c.layout.bt_before_text) out += "BT\n";
+    if (ends_with_marker(c)) {
+        if (c.layout.bt_before_text || text_head_needs_bt(c)) out += "BT\n";
         if (e && !e->originating_ri.empty()) out += fmt::format("#{:04}\n", e->station_serial);
         out += c.layout.end_marker + '\n';
     }
@@ -322,12 +434,20 @@ void put_frus_printed(std::string& out, const cable& c, const format_options& o)
 void put_acp127(std::string& out, const cable& c, const format_options& o) {
     // ACP 127 format lines (protocol facts §1.2, item 9 of the model list).
     auto e = envelope_for(c);
+    put_archive_head(out, c, o);
     out += fmt::format("VZCZC{}{:03}\n", e.channel_designator, e.channel_serial % 1000);  // FL1
-    std::string prosigns = e.precedence_prosigns;
-    if (prosigns.empty() && c.prec) prosigns = std::string(2, precedence_letter(*c.prec));
-    std::string fl2 = prosigns;
-    for (const auto& ri : e.routing_indicators) fl2 += (fl2.empty() ? "" : " ") + ri;
-    if (!fl2.empty()) out += fl2 + '\n';                                              // FL2
+    // FL2: the precedence twice and the routing indicators. Without indicators there is
+    // nothing to route by, and prosigns alone would read as the precedence line.
+    // The precedence in words first: the reader takes it only before any precedence.
+    if (!e.precedence_prosigns.empty() && c.precedence_words)
+        out += fmt::format("{} {}\n", e.precedence_prosigns, *c.precedence_words);  // "OP IMMED"
+    if (!e.routing_indicators.empty() || (!e.precedence_prosigns.empty() && !c.precedence_words)) {
+        std::string prosigns = e.precedence_prosigns;
+        if (prosigns.empty() && c.prec) prosigns = std::string(2, precedence_letter(*c.prec));
+        std::string fl2 = prosigns;
+        for (const auto& ri : e.routing_indicators) fl2 += (fl2.empty() ? "" : " ") + ri;
+        out += fl2 + '\n';
+    }
     out += fmt::format("DE {}#{:04}", e.originating_ri.empty() ? "" : e.originating_ri + " ",
                        e.station_serial);  // FL3
     if (!e.filing_time.empty()) out += " " + e.filing_time;
@@ -342,14 +462,20 @@ void put_acp127(std::string& out, const cable& c, const format_options& o) {
             derived = read_routing_line(e.routing_indicators.front() + " DE " + e.originating_ri);
         if (!derived || !(*derived == *c.routing)) out += format_routing_line(*c.routing) + '\n';
     }
-    if (c.prec || c.date_time_group) out += format_precedence_dtg(c) + '\n';  // FL5
+    const bool words_say_it = c.precedence_words && precedence_from_word(*c.precedence_words) == c.prec;
+    if ((c.prec && !words_say_it) || c.date_time_group) out += format_precedence_dtg(c) + '\n';  // FL5
     if (c.from) put(out, "FM " + *c.from, o.wrap_column);                   // FL6
-    put_addressees(out, "TO", c.to);                                          // FL7
-    put_addressees(out, "INFO", c.info);                                      // FL8
+    put_addressees(out, "TO", c.to, c.from.has_value());      // FL7
+    put_addressees(out, "INFO", c.info, c.from.has_value());  // FL8
+    // Lines no format line has: kept for a cable read in the envelope, dropped when another
+    // form is put into it.
+    if (c.form == cable_form::acp127) put_heading_extras(out, c);
     out += "BT\n";                                                          // FL11
-    if (auto m = marking_of(c)) put(out, *m, o.wrap_column);               // FL12 opens with it
-    if (c.series) out += format_series_tag(*c.series) + '\n';
-    put_text_head(out, c, o);
+    std::size_t captions = 0;
+    if (auto l = classification_line(c, o, captions)) put(out, *l, o.wrap_column);  // FL12 opens with it
+    const bool series_on_line = c.layout.series_on_classification_line && (c.telegram || c.classification);
+    if (c.series && !series_on_line) out += format_series_tag(*c.series) + '\n';
+    put_text_head(out, c, o, captions, true);  // after BT
     put_text(out, c, format_options{o.style, o.wrap_column, false, o.archive_head}, false, false);
     put_closing(out, c, o, false);
     out += "BT\n";                                                  // FL13
@@ -427,13 +553,18 @@ std::string format_cable(const cable& c, const format_options& o) {
     switch (style) {
         case header_style::as_read:
         case header_style::abbreviated: {
-            put_abbreviated_header(out, c, o);
+            std::size_t captions = 0;
+            put_archive_head(out, c, o);
+            put_abbreviated_header(out, c, o, captions);
+            // What a telegram's text opens with, when the cable has it (none of the FRUS cables do).
+            put_text_head(out, c, o, captions, c.telegram || (c.series && c.layout.series_on_classification_line && c.series->number));
             bool blank = o.as_received ? c.layout.blank_line_between_paragraphs : true;
             if (!c.paragraphs.empty() || c.signoff || c.signature) {
                 if (!o.as_received || c.layout.blank_line_between_headers) out += '\n';
                 put_text(out, c, o, blank, o.as_received && c.layout.number_on_own_line);
                 put_closing(out, c, o, blank || (o.as_received && c.layout.blank_line_between_headers));
             }
+            if (ends_with_marker(c)) out += c.layout.end_marker + '\n';
             return out;
         }
         case header_style::acp127: put_acp127(out, c, o); return out;

@@ -112,6 +112,14 @@ std::optional<precedence_dtg_line> read_precedence_dtg_line(std::string_view t,
     // addressees' (protocol facts §1.7).
     std::size_t i = 0;
     int prosigns = 0;
+    // The figure 0 for the letter O, a slip of the keyboard or of a copy ("0 120940Z NOV 75"):
+    // read as the prosign when a DTG follows.
+    if (t.size() > 8 && t[0] == '0' && t[1] == ' ' && all_digits(t.substr(2, 6))) {
+        out.prec = precedence::immediate;
+        out.zero_for_o = true;
+        prosigns = 1;
+        i = 2;
+    }
     while (i < t.size() && prosigns < 2 && is_alpha(t[i])) {
         auto p = precedence_from_letter(t[i]);
         if (!p) return std::nullopt;
@@ -235,6 +243,32 @@ std::string format_addressee(const addressee& a) {
     if (a.prec) s += fmt::format(" {}", precedence_name(*a.prec));
     if (a.serial) s += fmt::format(" {}", *a.serial);
     return s;
+}
+
+bool is_run_on_addressee_shape(std::string_view t) {
+    t = trim(t);
+    if (t.empty() || t.size() > 69 || !is_all_caps(t) || t.back() == '.') return false;
+    if (read_paragraph_number(t) || split_words(t).size() > 8 || is_end_of_message(t) || t == "BT") return false;
+    return std::all_of(t.begin(), t.end(), [](char ch) {
+        return is_upper(ch) || is_digit(ch) || ch == ' ' || ch == '/' || ch == '-' || ch == '&' || ch == '.';
+    });
+}
+
+bool reads_back_as_run_on_addressee(std::string_view line) {
+    auto t = trim(line);
+    if (!is_run_on_addressee_shape(t)) return false;
+    auto w = split_words(t);
+    auto u = upper(t);
+    bool other = read_via_line(t) || is_message_number(t) || read_series_tag(t) || read_classification_marking(t) ||
+                 is_handling_caption(w[0]) || read_eo_line(t) || read_tags_line(t) || read_subject_line(t) ||
+                 read_reference_line(t) || read_precedence_dtg_line(t, 0, 1) || read_precedence_words_line(t) ||
+                 read_routing_line(t) || read_page_line(t) || is_separator_line(t) || is_number_line(t) ||
+                 read_distribution_line(t) || u.rfind("DE ", 0) == 0 || u.rfind("ZNY ", 0) == 0 ||
+                 u.rfind("ZNR ", 0) == 0 || u.rfind("ZCZC", 0) == 0 || u.rfind("VZCZC", 0) == 0 ||
+                 starts_with_word(t, "TO") || starts_with_word(t, "FM") || starts_with_word(t, "FROM") ||
+                 starts_with_word(t, "INFO") || starts_with_word(t, "DRAFTED") || starts_with_word(t, "APPROVED") ||
+                 starts_with_word(t, "DESIRED");
+    return !other;
 }
 
 // ---- Classification -----------------------------------------------------------------------
@@ -567,8 +601,14 @@ std::vector<std::string> split_tags(std::string_view text, bool* open) {
     return out;
 }
 
-std::optional<std::vector<std::string>> read_tags_line(std::string_view line, bool* open) {
+std::optional<std::string> read_tags_text(std::string_view line) {
     auto v = after_keyword(trim(line), "TAGS");
+    if (!v || trim(*v).empty()) return std::nullopt;  // TAGS with nothing after: no tags line
+    return std::string{*v};
+}
+
+std::optional<std::vector<std::string>> read_tags_line(std::string_view line, bool* open) {
+    auto v = read_tags_text(line);
     if (!v) return std::nullopt;
     return split_tags(*v, open);
 }
@@ -622,6 +662,7 @@ std::optional<reference_line> read_reference_line(std::string_view line) {
         auto t = trim(line.substr(k.size()));
         if (t.empty() || t.front() != ':') continue;
         auto r = split_references(trim(t.substr(1)));
+        if (r.items.empty()) return std::nullopt;  // REF: with nothing after it
         r.keyword = std::string{k};
         return r;
     }
@@ -661,6 +702,13 @@ bool looks_like_passing_instruction(std::string_view line) {
     for (std::size_t k = 1; k < words.size() && k <= 3; ++k)
         if (words[k] == "FOR") return k + 1 < words.size();
     return false;
+}
+
+bool starts_instruction(std::string_view line) {
+    auto words = split_words(line);
+    return std::any_of(words.begin(), words.end(), [](std::string_view w) {
+        return w == "FOR" || w == "PASS" || w == "HANDLE" || w == "INFORM" || w == "DELIVER" || w == "PLS";
+    });
 }
 
 // ---- The Situation Room form --------------------------------------------------------------

@@ -33,6 +33,7 @@ struct precedence_dtg_line {
     std::vector<std::string> operating_signals;  ///< "ZFF-4" after the DTG
     std::string trailing;                        ///< anything else after the DTG
     std::size_t trailing_offset = 0;
+    bool zero_for_o = false;  ///< the figure 0 stood for the prosign O ("0 120940Z")
 };
 std::optional<precedence_dtg_line> read_precedence_dtg_line(std::string_view line,
                                                             std::size_t line_number,
@@ -59,6 +60,15 @@ std::optional<precedence_words_line> read_precedence_words_line(std::string_view
 addressee read_addressee(std::string_view text, std::string* garbled_word = nullptr);
 /// The addressee written back: its text as written when that reads back the same.
 std::string format_addressee(const addressee& a);
+
+/// True when a line of this shape continues an addressee list (format lines 7 and 8 run on
+/// over several lines): capitals, figures and / - & . only, at most 8 words and 69 characters,
+/// no full stop at its end, not BT or NNNN.
+bool is_run_on_addressee_shape(std::string_view line);
+/// The same, and no other kind of a heading's line would take it first (VIA, a WH number, a
+/// series tag, a marking, a caption, E.O., TAGS, SUBJECT, REF, a date, a DTG, a routing line,
+/// format lines): the writer writes an addressee on its own line only when it reads back so.
+bool reads_back_as_run_on_addressee(std::string_view line);
 
 // ---- Classification -----------------------------------------------------------------------
 
@@ -134,7 +144,9 @@ std::optional<eo_line> read_eo_line(std::string_view line);
 /// "TAGS: OVIP (RUSH, KENNETH), AF" → {"OVIP (RUSH, KENNETH)", "AF"}; commas inside
 /// parentheses do not split. `open` is set when the line ends with a comma (more follow).
 std::optional<std::vector<std::string>> read_tags_line(std::string_view line, bool* open = nullptr);
-/// The tags of a continuation line (no keyword).
+/// The text after TAGS: ("OVIP (RUSH, KENNETH), AF"), nullopt when the line is not a TAGS line.
+std::optional<std::string> read_tags_text(std::string_view line);
+/// The tags of a text (split at commas outside parentheses).
 std::vector<std::string> split_tags(std::string_view text, bool* open = nullptr);
 
 /// "SUBJECT: …" or "SUBJ: …": the keyword and the rest.
@@ -164,6 +176,9 @@ std::size_t quote_marker_length(std::string_view line, bool* closing = nullptr);
 /// "DEPT FOR A AND EA", "USIA FOR IBS/PS": a passing instruction by its shape alone
 /// (an office, FOR, whom it is for).
 bool looks_like_passing_instruction(std::string_view line);
+/// A line that begins a passing instruction of its own (it names whom for, or passes,
+/// handles, informs, delivers) rather than running on from the one before ("HI, DOD WASHDC").
+bool starts_instruction(std::string_view line);
 
 // ---- The Situation Room form --------------------------------------------------------------
 

@@ -15,7 +15,9 @@ namespace hakto::protocol {
 namespace {
 
 /// Page copy lines are at most 72 characters; far longer lines are still read, as text only.
-constexpr std::size_t header_line_limit = 200;
+constexpr std::size_t header_line_limit = 1000;
+/// A field joined from continuation lines stays short enough to be written back on one line.
+constexpr std::size_t joined_field_limit = 300;
 constexpr std::size_t long_line_limit = 4096;
 
 struct input_line {
@@ -264,7 +266,7 @@ std::pair<address_kind, std::string_view> read_address(std::string_view line, bo
 
 /// A sign-off: "WARM REGARDS", "WARM REGARDS.", "REGARDS", "BEST REGARDS", "WARMEST REGARDS".
 bool is_signoff(std::string_view line) {
-    if (paragraph_number(line)) return false;  // "1. WARM REGARDS" is a paragraph of text
+    if (read_paragraph_number(line)) return false;  // "1. WARM REGARDS" is a paragraph of text
     auto u = to_upper_ascii(trim(line));
     while (!u.empty() && (u.back() == '.' || u.back() == ',')) u.pop_back();
     if (u.size() > 40 || u.empty()) return false;
@@ -289,7 +291,8 @@ bool looks_like_signature(std::string_view line) {
                                                        "SUMMARY", "END SUMMARY", "QUOTE", "QTE", "TEXT",
                                                        "END TEXT", "BEGIN TEXT", "CONFIDENTIAL", "SECRET",
                                                        "UNCLASSIFIED", "UNCLAS", "NOTE", "COMMENT", "END COMMENT"};
-    return !not_names.count(t) && !is_handling_caption(words[0]) && !read_classification_marking(t);
+    return !not_names.count(t) && !is_handling_caption(words[0]) && !read_classification_marking(t) &&
+           !quote_marker_length(t) && !read_series_tag(t) && !is_repeat_notice(t);
 }
 
 /// Where a line stands in a cable; each zone has its own table of line kinds.
@@ -379,7 +382,7 @@ struct cable_reader {
         if (!pending_address) return false;
         auto k = *pending_address;
         pending_address.reset();
-        if (paragraph_number(t)) return false;
+        if (read_paragraph_number(t)) return false;
         set_address(k, t, l);
         role = role_of(k);
         return true;
@@ -444,6 +447,8 @@ struct cable_reader {
         open = open_block::none;
         header_seen(header_field::precedence_dtg);
         if (p->reading) report.add(p->reading->notes);
+        if (p->zero_for_o)
+            report(at(l, lead), severity::warning, "prosign-zero", "the figure 0 stands where the prosign O belongs; read as O (IMMEDIATE)");
         if (!p->trailing.empty())
             report(at(l, lead + p->trailing_offset), severity::note, "dtg-trailing",
                    fmt::format("'{}' follows the DTG (operating signals?)", p->trailing));
@@ -457,7 +462,7 @@ struct cable_reader {
                                precedence_letter(*p->prec), *c.precedence_words));
         if (p->prec) c.prec = p->prec;
         c.info_prec = p->info_prec;
-        c.operating_signals = p->operating_signals;
+        if (p->reading && p->reading->value) c.operating_signals = p->operating_signals;  // they follow a DTG
         dtg_where = at(l, lead + p->dtg_offset);
         if (!p->reading) dtg_where = at(l, lead);
         if (p->reading && p->reading->value) {
@@ -486,15 +491,18 @@ struct cable_reader {
         auto upper = to_upper_ascii(t);
         auto w = split_words(upper);
         auto is_station = [](std::string_view x) {
-            // DE is the prosign "from" (format line 3), never a routing indicator.
-            return x.size() >= 2 && x.size() <= 8 && x != "DE" &&
+            // DE is the prosign "from" (format line 3), never a routing indicator; nor is a
+            // precedence in words ("OP IMMED").
+            return x.size() >= 2 && x.size() <= 8 && x != "DE" && !precedence_from_word(x) &&
                    std::all_of(x.begin(), x.end(), [](char ch) { return std::isupper(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)); });
         };
         // Routing indicators start with R (worldwide tape relay) or Q; right after format
         // line 1, any station group will do.
         bool after_fl1 = c.envelope && c.envelope->routing_indicators.empty() && !c.envelope->channel_designator.empty();
-        if (w.size() >= 2 && w[0].size() <= 2 && precedence_from_letter(w[0][0]) &&
-            (w[0].size() == 1 || w[0][1] == w[0][0] || precedence_from_letter(w[0][1])) && is_station(w[1]) &&
+        if (c.envelope && !c.envelope->routing_indicators.empty()) return false;  // read already
+        bool all_stations = w.size() >= 2 && std::all_of(w.begin() + 1, w.end(), is_station);
+        if (all_stations && w[0].size() <= 2 && precedence_from_letter(w[0][0]) &&
+            (w[0].size() == 1 || w[0][1] == w[0][0] || precedence_from_letter(w[0][1])) &&
             (after_fl1 || ((w[1][0] == 'R' || w[1][0] == 'Q') && w[1].size() >= 4))) {
             auto& e = envelope();
             e.precedence_prosigns = std::string{w[0]};
@@ -534,7 +542,10 @@ struct cable_reader {
     }
 
     bool number(const input_line&, std::string_view t) {
+        // Under the page line, or after the distribution (as in 1977).
         if (archive_closed || !c.archive || c.archive->number_line || !is_number_line(t)) return false;
+        if (!c.archive->page && !c.archive->distribution) return false;
+        if (c.archive->drafted_by || c.archive->approved_by) return false;  // a clearance by then
         c.archive->number_line = std::string{t};
         return true;
     }
@@ -562,7 +573,7 @@ struct cable_reader {
     bool drafted(const input_line&, std::string_view t) {
         if (archive_closed) return false;
         auto v = read_keyword_value(t, "DRAFTED BY");
-        if (!v) return false;
+        if (!v || (c.archive && c.archive->drafted_by)) return false;
         archive().drafted_by = *v;
         open = open_block::none;
         return true;
@@ -571,7 +582,7 @@ struct cable_reader {
     bool approved(const input_line&, std::string_view t) {
         if (archive_closed) return false;
         auto v = read_keyword_value(t, "APPROVED BY");
-        if (!v) return false;
+        if (!v || (c.archive && c.archive->approved_by)) return false;
         archive().approved_by = *v;
         open = open_block::clearances;
         return true;
@@ -602,7 +613,7 @@ struct cable_reader {
             role = line_role::clearance;
             return true;
         }
-        if (open == open_block::desired) {
+        if (open == open_block::desired && join_words(*c.archive->desired_distribution, t).size() <= joined_field_limit) {
             auto& d = *c.archive->desired_distribution;
             d = join_words(d, t);
             role = line_role::desired_distribution;
@@ -645,12 +656,7 @@ struct cable_reader {
         // A further addressee on a line of its own, in the FM/TO/INFO order of State telegrams
         // and the ACP 127 envelope (format lines 7 and 8 continue over several lines).
         if ((open != open_block::to && open != open_block::info) || !from_first) return false;
-        if (t.size() > 69 || !is_all_caps(t) || paragraph_number(t) || t.back() == '.') return false;
-        if (split_words(t).size() > 8) return false;
-        for (char ch : t)
-            if (!(std::isupper(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) ||
-                  ch == ' ' || ch == '/' || ch == '-' || ch == '&' || ch == '.'))
-                return false;
+        if (!is_run_on_addressee_shape(t)) return false;
         set_address(open == open_block::to ? address_kind::to : address_kind::info, t, l);
         role = open == open_block::to ? line_role::to : line_role::info;
         continuation = true;
@@ -749,21 +755,23 @@ struct cable_reader {
     bool handling(const input_line&, std::string_view t) {
         auto h = read_handling_line(t);
         if (!h) return false;
-        for (auto& item : *h)
-            if (std::find(c.handling.begin(), c.handling.end(), item) == c.handling.end()) c.handling.push_back(item);
+        where = zone::text_head;
+        // Every caption as printed, in order (a repeated cable prints its own again).
+        c.handling.insert(c.handling.end(), h->begin(), h->end());
         open = open_block::none;
         return true;
     }
 
     bool repeat_notice(const input_line&, std::string_view t) {
-        if (open == open_block::repeat && !quote_marker_length(t) && !read_classification_line(t) && t.size() <= 69 &&
-            is_all_caps(t)) {
+        if (open == open_block::repeat && !claimed_in_text_head(t) && t.size() <= 69 && is_all_caps(t) &&
+            join_words(*c.repeat_notice, t).size() <= joined_field_limit) {
             *c.repeat_notice = join_words(*c.repeat_notice, t);
             continuation = true;
             if (t.back() == '.') open = open_block::none;
             return true;
         }
         if (!is_repeat_notice(t) || c.repeat_notice) return false;
+        where = zone::text_head;
         c.repeat_notice = std::string{t};
         open = t.back() == '.' ? open_block::none : open_block::repeat;
         return true;
@@ -791,17 +799,21 @@ struct cable_reader {
     }
 
     bool tags(const input_line&, std::string_view t) {
+        // The tags are split once their text is whole: a parenthesis may close on the next line.
         bool more = false;
-        if (open == open_block::tags && !read_subject_line(t) && !read_reference_line(t) && !read_eo_line(t)) {
-            auto items = split_tags(t, &more);
-            c.tags.insert(c.tags.end(), items.begin(), items.end());
+        if (open == open_block::tags && !claimed_in_text_head(t) && join_words(tags_text, t).size() <= 4 * header_line_limit) {
+            tags_text = join_words(tags_text, t);
+            c.tags = split_tags(tags_text, &more);
             continuation = true;
             open = more ? open_block::tags : open_block::none;
             return true;
         }
-        auto items = read_tags_line(t, &more);
-        if (!items) return false;
-        if (c.tags.empty()) c.tags = *items;
+        auto text = read_tags_text(t);
+        if (!text) return false;
+        if (c.tags.empty()) {
+            tags_text = *text;
+            c.tags = split_tags(tags_text, &more);
+        }
         text_head_fields = true;
         where = zone::text_head;
         open = more ? open_block::tags : open_block::none;
@@ -818,9 +830,10 @@ struct cable_reader {
     bool subject(const input_line&, std::string_view t) {
         if (open == open_block::subject) {
             const auto& prev = lines[previous_text_line(index)].text;
-            bool stop = paragraph_number(t) || starts_with_word(t, "SUMMARY") || starts_with_word(t, "BEGIN") ||
+            bool stop = read_paragraph_number(t).has_value() || ends_text(t) || starts_with_word(t, "SUMMARY") || starts_with_word(t, "BEGIN") ||
                         read_reference_line(t) || read_eo_line(t) || read_tags_line(t) || !is_all_caps(t) ||
-                        t.size() > 72 || letter_label(t) || !wraps(trim(prev), t) ||
+                        t.size() > 72 || letter_label(t) || !wraps(trim(prev), t) || trim(prev).back() == '.' ||
+                        (looks_like_signature(t) && signature_here(index)) || claimed_in_text_head(t) ||
                         (++subject_continuations > 3);
             if (!stop) {
                 *c.subject = join_words(*c.subject, t);
@@ -867,16 +880,14 @@ struct cable_reader {
         // and the E.O. line: any line there that no other kind claims. Without an E.O., TAGS or
         // SUBJECT line ahead, only a line of the instruction's own shape is one.
         if (text_head_fields || c.paragraphs.size() > 0) return false;
-        if (paragraph_number(t)) return false;
+        if (read_paragraph_number(t) || ends_text(t)) return false;
         bool ahead = head_field_ahead(index);
         if (!ahead && !(looks_like_passing_instruction(t) && !in_quote)) return false;
         // A line that names no one for whom and passes nothing continues the instruction before
         // it ("HI, DOD WASHDC" after "… CINCPAC HONOLULU").
-        auto words = split_words(t);
-        bool starts = std::any_of(words.begin(), words.end(), [](std::string_view w) {
-            return w == "FOR" || w == "PASS" || w == "HANDLE" || w == "INFORM" || w == "DELIVER" || w == "PLS";
-        });
-        if (!starts && open == open_block::instruction && !c.instructions.empty()) {
+        bool starts = starts_instruction(t);
+        if (!starts && open == open_block::instruction && !c.instructions.empty() &&
+            join_words(c.instructions.back(), t).size() <= joined_field_limit) {
             c.instructions.back() = join_words(c.instructions.back(), t);
             continuation = true;
             return true;
@@ -892,10 +903,23 @@ struct cable_reader {
         std::size_t seen = 0;
         for (std::size_t k = next_text_line(i); k < last && seen < 10; k = next_text_line(k), ++seen) {
             auto t = trim(lines[k].text);
-            if (paragraph_number(t)) return false;
+            if (read_paragraph_number(t) || ends_text(t)) return false;
             if (read_eo_line(t) || read_tags_line(t) || read_subject_line(t) || read_reference_line(t)) return true;
         }
         return false;
+    }
+
+    /// A line another kind of the head of the text reads, which no block there runs on into.
+    static bool claimed_in_text_head(std::string_view t) {
+        return read_eo_line(t) || read_tags_line(t) || read_subject_line(t) || read_reference_line(t) ||
+               read_handling_line(t) || read_series_tag(t) || read_classification_line(t) ||
+               read_classification_reference_line(t) || quote_marker_length(t) || is_repeat_notice(t) || ends_text(t);
+    }
+
+    /// BT, NNNN, NNN or the format line 15 serial: what closes a text, never a line of it.
+    static bool ends_text(std::string_view t) {
+        auto u = to_upper_ascii(t);
+        return u == "BT" || is_end_of_message(u) || (u.size() >= 2 && u[0] == '#' && is_digits(u.substr(1)));
     }
 
     std::size_t previous_text_line(std::size_t i) const {
@@ -910,6 +934,7 @@ struct cable_reader {
     }
 
     std::size_t subject_continuations = 0;
+    std::string tags_text;  // the TAGS so far, over their lines
 
     // The tables. Order matters: the first kind that takes a line has it.
     static const std::vector<line_kind>& head_kinds() {
@@ -942,6 +967,8 @@ struct cable_reader {
             {line_role::tags, &cable_reader::tags},
             {line_role::subject, &cable_reader::subject},
             {line_role::reference, &cable_reader::reference},
+            {line_role::handling, &cable_reader::handling},
+            {line_role::repeat_notice, &cable_reader::repeat_notice},
             // Clearances and desired distribution take what no kind above takes, up to the
             // separator.
             {line_role::clearance, &cable_reader::archive_block_line},
@@ -1012,6 +1039,10 @@ struct cable_reader {
                 break;
             }
             case address_kind::from: {
+                if (c.from) {
+                    report(at(l, lead), severity::warning, "from-repeated", "a second originator line; the first is kept");
+                    break;
+                }
                 // "FM THE SITUATION ROOM //TOHAK 003//": a series tag between slashes.
                 std::string_view v = value;
                 auto slash = v.find("//");
@@ -1114,7 +1145,7 @@ struct cable_reader {
             if (!rest.empty() && looks_like_signature(rest) && signature_here(index)) c.signature = std::string{rest};
             return;
         }
-        if (!c.paragraphs.empty() && !paragraph_pending_text && looks_like_signature(t) && signature_here(index)) {
+        if (!paragraph_pending_text && looks_like_signature(t) && signature_here(index)) {
             c.signature = std::string{t};
             current = nullptr;
             mark(l, line_role::signature);
@@ -1152,7 +1183,7 @@ struct cable_reader {
     bool signature_here(std::size_t i) const {
         // A telegram's signature: the State and ACP 127 forms sign with the name of the
         // principal; the radioteletype cables of FRUS close with a sign-off instead.
-        bool telegram = from_first || c.archive || c.telegram || c.envelope;
+        bool telegram = !c.routing || c.archive || c.telegram || c.envelope;
         if (c.signature || !telegram) return false;
         auto next = next_text_line(i);
         if (next < last) {
@@ -1261,7 +1292,7 @@ struct cable_reader {
                 last_blank_line = l.number;
                 if (where != zone::text) ++header_blanks;
                 if (!paragraph_pending_text) current = nullptr;
-                if (open != open_block::to && open != open_block::info) open = open_block::none;
+                open = open_block::none;  // a blank line ends any list or block
                 continue;
             }
             if (auto pg = page_marker(l.text)) {
@@ -1325,8 +1356,7 @@ struct cable_reader {
         if (c.form == cable_form::frus_printed) return;
         if (saw_fl1) c.form = cable_form::acp127;
         else if (c.envelope && (!c.envelope->originating_ri.empty() || c.precedence_words)) c.form = cable_form::situation_room;
-        else if (c.archive || c.telegram || c.eo || !c.tags.empty() || c.subject ||
-                 (from_first && !c.routing && c.prec))
+        else if (!c.routing && (c.archive || c.telegram || c.eo || !c.tags.empty() || c.subject || (from_first && c.from && c.prec)))
             c.form = cable_form::state_telegram;
         else c.form = cable_form::radioteletype;
     }

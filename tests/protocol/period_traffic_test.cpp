@@ -439,6 +439,11 @@ TEST_CASE("line kinds: each recognizer on its own") {
         REQUIRE(q->reading->value);
         CHECK(q->reading->value->hour == 23);
         CHECK_FALSE(read_precedence_dtg_line("ORIGIN SS-15", 1, 1));
+        auto zero = read_precedence_dtg_line("0 120940Z NOV 75", 1, 1);
+        REQUIRE(zero);
+        CHECK(zero->zero_for_o);
+        CHECK(zero->prec == precedence::immediate);
+        CHECK_FALSE(read_precedence_dtg_line("0 DOLLARS", 1, 1));
         CHECK_FALSE(read_precedence_dtg_line("PAGE 01 STATE 198526", 1, 1));
     }
     SECTION("addressees") {
