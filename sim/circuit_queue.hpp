@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-#include "protocol/precedence.hpp"
+#include "protocol/cable/precedence.hpp"
 
 namespace hakto::sim {
 

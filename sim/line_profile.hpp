@@ -30,7 +30,7 @@
 #include <string>
 #include <string_view>
 
-#include "protocol/expected.hpp"
+#include "protocol/text/expected.hpp"
 #include "sim/clock.hpp"
 
 namespace hakto::sim {

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "protocol/garble.hpp"
+#include "protocol/cable/garble.hpp"
 #include "sim/noise.hpp"
 
 namespace hakto::sim {
@@ -225,7 +225,7 @@ namespace {
 
 __extension__ using u128 = unsigned __int128;
 
-/// Letter-to-letter transition table from English word statistics (protocol/garble.hpp), so
+/// Letter-to-letter transition table from English word statistics (protocol/cable/garble.hpp), so
 /// that synthetic text reads like text to a detector that judges letter pairs (the crypto
 /// operator's resynchronisation does).
 ///

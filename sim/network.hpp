@@ -12,9 +12,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "protocol/expected.hpp"
-#include "protocol/precedence.hpp"
-#include "protocol/teletype_code.hpp"
+#include "protocol/text/expected.hpp"
+#include "protocol/cable/precedence.hpp"
+#include "protocol/teletype/teletype_code.hpp"
 #include "sim/circuit.hpp"
 #include "sim/engine.hpp"
 #include "sim/noise.hpp"

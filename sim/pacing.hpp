@@ -12,7 +12,7 @@
 #include <optional>
 #include <string_view>
 
-#include "protocol/expected.hpp"
+#include "protocol/text/expected.hpp"
 #include "sim/clock.hpp"
 #include "sim/engine.hpp"
 

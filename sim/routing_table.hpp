@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/expected.hpp"
+#include "protocol/text/expected.hpp"
 
 namespace hakto::sim {
 

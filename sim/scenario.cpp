@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include "protocol/text_util.hpp"
+#include "protocol/text/text_util.hpp"
 #include "sim/embedded.hpp"
 #include "sim/routing_table.hpp"
 

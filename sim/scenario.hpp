@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/expected.hpp"
-#include "protocol/precedence.hpp"
-#include "protocol/teletype_code.hpp"
+#include "protocol/text/expected.hpp"
+#include "protocol/cable/precedence.hpp"
+#include "protocol/teletype/teletype_code.hpp"
 #include "sim/clock.hpp"
 #include "sim/line_profile.hpp"
 #include "sim/noise.hpp"

@@ -41,16 +41,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "protocol/afsk_demodulator.hpp"
-#include "protocol/afsk_modulator.hpp"
-#include "protocol/cable_formatter.hpp"
-#include "protocol/cable_parser.hpp"
-#include "protocol/line_discipline.hpp"
-#include "protocol/teletype_decoder.hpp"
-#include "protocol/teletype_encoder.hpp"
+#include "protocol/afsk/afsk_demodulator.hpp"
+#include "protocol/afsk/afsk_modulator.hpp"
+#include "protocol/cable/cable_formatter.hpp"
+#include "protocol/cable/cable_parser.hpp"
+#include "protocol/teletype/line_discipline.hpp"
+#include "protocol/teletype/teletype_decoder.hpp"
+#include "protocol/teletype/teletype_encoder.hpp"
 #include "sim/audio_noise.hpp"
-#include "terminals/bundled.hpp"
-#include "terminals/wav_file.hpp"
+#include "terminals/frus/bundled.hpp"
+#include "terminals/replay/wav_file.hpp"
 
 namespace {
 

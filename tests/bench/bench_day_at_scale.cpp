@@ -62,7 +62,7 @@
 
 #include <fmt/format.h>
 
-#include "protocol/precedence.hpp"
+#include "protocol/cable/precedence.hpp"
 #include "sim/engine.hpp"
 #include "sim/network.hpp"
 #include "sim/noise.hpp"

@@ -37,7 +37,7 @@
 #include <fmt/format.h>
 
 #include "bench_proc.hpp"
-#include "terminals/exhibit_server.hpp"
+#include "terminals/exhibit/exhibit_server.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;

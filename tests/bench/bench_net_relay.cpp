@@ -1,4 +1,4 @@
-// Stations and a relay over loopback TCP (terminals/net_node.hpp), each node on its own
+// Stations and a relay over loopback TCP (terminals/net/node/net_node.hpp), each node on its own
 // io_context and thread, as separate processes would be:
 //
 //  1. Cables a second through one relay with pacing off: station A files N cables for B, all
@@ -19,8 +19,8 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "protocol/teletype_encoder.hpp"
-#include "terminals/net_node.hpp"
+#include "protocol/teletype/teletype_encoder.hpp"
+#include "terminals/net/node/net_node.hpp"
 
 using namespace hakto::terminals;
 namespace fs = std::filesystem;

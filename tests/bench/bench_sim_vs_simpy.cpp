@@ -32,7 +32,7 @@
 
 #include <fmt/format.h>
 
-#include "protocol/precedence.hpp"
+#include "protocol/cable/precedence.hpp"
 #include "sim/engine.hpp"
 #include "sim/relay.hpp"
 

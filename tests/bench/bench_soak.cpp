@@ -7,7 +7,7 @@
 //   hakto station --id WTE10 --scenario june1972 --speed max --no-crypto --spool SPOOL
 //
 // About once a second a cable text is dropped into WTE10's spool: HAKTO 12 (the bundled
-// terminals/data/hakto12.txt) addressed to WTE, with a fresh series number each time (HAKTO
+// terminals/frus/data/hakto12.txt) addressed to WTE, with a fresh series number each time (HAKTO
 // 1000, 1001, …), written to a temporary name and renamed in. The stations carry no on-line
 // crypto: the scenario's key tape is 1,000,000 characters, which a ten-minute loop would use up.
 // The journals are compacted past 256 KiB (--compact-kb; the default, 4 MiB, would not be reached
@@ -146,12 +146,12 @@ int main(int argc, char** argv) {
 
     std::string hakto12;
     {
-        std::ifstream f(fs::path(HAKTO_SOURCE_DIR) / "terminals" / "data" / "hakto12.txt",
+        std::ifstream f(fs::path(HAKTO_SOURCE_DIR) / "terminals" / "frus" / "data" / "hakto12.txt",
                         std::ios::binary);
         hakto12.assign(std::istreambuf_iterator<char>(f), {});
     }
     if (hakto12.empty()) {
-        std::fprintf(stderr, "bench_soak: cannot read terminals/data/hakto12.txt\n");
+        std::fprintf(stderr, "bench_soak: cannot read terminals/frus/data/hakto12.txt\n");
         return 1;
     }
 

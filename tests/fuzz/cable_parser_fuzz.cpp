@@ -12,9 +12,9 @@
 
 #include "../support/cable_fields.hpp"
 #include "fuzz_support.hpp"
-#include "protocol/cable_formatter.hpp"
-#include "protocol/cable_parser.hpp"
-#include "protocol/diagnostic.hpp"
+#include "protocol/cable/cable_formatter.hpp"
+#include "protocol/cable/cable_parser.hpp"
+#include "protocol/text/diagnostic.hpp"
 
 using namespace hakto::protocol;
 

@@ -1,4 +1,4 @@
-// fuzz-link: hakto_terminals
+// fuzz-link: hakto_frus
 // terminals::import_frus on arbitrary bytes (TEI XML or not), every document returned.
 // Properties, each a crash when broken:
 // - no exception escapes;
@@ -9,7 +9,7 @@
 #include <string>
 
 #include "fuzz_support.hpp"
-#include "terminals/frus_import.hpp"
+#include "terminals/frus/frus_import.hpp"
 
 using namespace hakto::terminals;
 using hakto::protocol::source_position;

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "fuzz_support.hpp"
-#include "protocol/teletype_code.hpp"
-#include "protocol/teletype_decoder.hpp"
-#include "protocol/teletype_encoder.hpp"
+#include "protocol/teletype/teletype_code.hpp"
+#include "protocol/teletype/teletype_decoder.hpp"
+#include "protocol/teletype/teletype_encoder.hpp"
 
 using namespace hakto::protocol;
 

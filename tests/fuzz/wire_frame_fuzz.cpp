@@ -1,5 +1,5 @@
 // fuzz-link: hakto_protocol
-// The wire protocol's frame codec (protocol/wire_frame.hpp), as a peer's bytes reach it.
+// The wire protocol's frame codec (protocol/wire/wire_frame.hpp), as a peer's bytes reach it.
 // Properties, each a crash when broken:
 // - `decode` of the whole input either fails with a typed error naming a frame and a reason,
 //   or gives a frame that passes `validate` and encodes back to exactly the input bytes;
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "fuzz_support.hpp"
-#include "protocol/wire_frame.hpp"
+#include "protocol/wire/wire_frame.hpp"
 
 namespace wire = hakto::protocol::wire;
 

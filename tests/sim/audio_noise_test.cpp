@@ -3,8 +3,8 @@
 #include <cmath>
 #include <vector>
 
-#include "protocol/afsk_demodulator.hpp"
-#include "protocol/afsk_modulator.hpp"
+#include "protocol/afsk/afsk_demodulator.hpp"
+#include "protocol/afsk/afsk_modulator.hpp"
 #include "sim/audio_noise.hpp"
 #include "sim/noise.hpp"
 

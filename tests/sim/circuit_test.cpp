@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "protocol/teletype_code.hpp"
-#include "protocol/teletype_decoder.hpp"
-#include "protocol/teletype_encoder.hpp"
+#include "protocol/teletype/teletype_code.hpp"
+#include "protocol/teletype/teletype_decoder.hpp"
+#include "protocol/teletype/teletype_encoder.hpp"
 #include "sim/circuit.hpp"
 #include "sim/clock.hpp"
 

@@ -4,10 +4,10 @@
 #include <array>
 #include <string_view>
 
-#include "protocol/cable_parser.hpp"
-#include "protocol/cable_tape.hpp"
-#include "protocol/garble.hpp"
-#include "protocol/teletype_code.hpp"
+#include "protocol/cable/cable_parser.hpp"
+#include "protocol/cable/cable_tape.hpp"
+#include "protocol/cable/garble.hpp"
+#include "protocol/teletype/teletype_code.hpp"
 #include "sim/network.hpp"
 #include "support/files.hpp"
 
@@ -20,7 +20,7 @@ namespace {
 
 std::vector<code> seed_codes() {
     auto doc = hakto::protocol::parse_document(
-        hakto::test::read_file(hakto::test::source_path("terminals/data/hakto12.txt")));
+        hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt")));
     auto codes = hakto::protocol::cable_line_codes(doc.message);
     REQUIRE(codes);
     return codes.value().codes;

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "protocol/page_printer.hpp"
-#include "protocol/teletype_code.hpp"
-#include "protocol/teletype_decoder.hpp"
-#include "protocol/teletype_encoder.hpp"
+#include "protocol/teletype/page_printer.hpp"
+#include "protocol/teletype/teletype_code.hpp"
+#include "protocol/teletype/teletype_decoder.hpp"
+#include "protocol/teletype/teletype_encoder.hpp"
 #include "sim/clock.hpp"
 #include "sim/line_profile.hpp"
 #include "sim/noise.hpp"

@@ -6,7 +6,7 @@
 #include <tuple>
 #include <vector>
 
-#include "protocol/precedence.hpp"
+#include "protocol/cable/precedence.hpp"
 #include "sim/circuit_queue.hpp"
 #include "sim/engine.hpp"
 #include "sim/relay.hpp"

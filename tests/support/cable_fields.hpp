@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "protocol/cable.hpp"
-#include "protocol/series_tag.hpp"
+#include "protocol/cable/cable.hpp"
+#include "protocol/cable/series_tag.hpp"
 
 namespace hakto::test {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "terminals/cli.hpp"
+#include "terminals/cli/cli.hpp"
 
 namespace hakto::test {
 

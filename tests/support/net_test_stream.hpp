@@ -1,5 +1,5 @@
 #pragma once
-// An in-memory duplex byte stream for the framing and session code (terminals/net_stream.hpp),
+// An in-memory duplex byte stream for the framing and session code (terminals/net/net_stream.hpp),
 // that can fail after N operations (the idea of Boost.Beast's test::stream and fail_count):
 // tests loop N over every point of an exchange and check that nothing is lost, doubled or
 // corrupted, and that nothing hangs or crashes.
@@ -15,7 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
-#include "terminals/net_stream.hpp"
+#include "terminals/net/net_stream.hpp"
 
 namespace hakto::test {
 

@@ -1,0 +1,75 @@
+#pragma once
+// What every subcommand shares: reading its input, reporting usage errors, and the table of
+// subcommands.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "protocol/text/diagnostic.hpp"
+#include "protocol/text/expected.hpp"
+#include "protocol/teletype/teletype_code.hpp"
+#include "terminals/cli/cli.hpp"
+
+namespace hakto::terminals {
+
+namespace po = boost::program_options;
+
+/// Largest input a subcommand reads (a whole FRUS volume is about 4 MB).
+inline constexpr std::size_t max_input_bytes = 256u << 20;
+
+struct input_error {
+    std::string message;  ///< names the file and the reason
+};
+
+/// Reads FILE, or standard input for "-".
+expected<std::string, input_error> read_input(const std::string& path, cli_io io);
+
+/// What a command sends: the value of --text if given, else the file named by --input (or
+/// standard input for "-").
+struct input_text {
+    std::string text;
+    std::string shown;  ///< "<text>", "<stdin>" or the path, for diagnostics
+};
+expected<input_text, input_error> read_text_or_input(const po::variables_map& vm, cli_io io);
+
+/// Parses a subcommand's arguments; on error prints "hakto <name>: <reason>" and a hint, and
+/// returns nullopt (exit 2). `--help` prints the usage and sets `help_shown`.
+std::optional<po::variables_map> parse_arguments(std::string_view name, std::string_view synopsis,
+                                                 const po::options_description& options,
+                                                 const po::positional_options_description& positional,
+                                                 const std::vector<std::string>& args, cli_io io,
+                                                 bool& help_shown);
+
+struct hex_error {
+    protocol::source_position where;
+    std::string reason;
+};
+
+/// 5-level codes written as hex: "1B 17 13", "0x1b,0x17"; one or two hex digits a code,
+/// separated by spaces, commas or line ends; '#' starts a comment to the end of the line.
+expected<std::vector<protocol::code>, hex_error> read_hex_codes(std::string_view text);
+
+struct subcommand {
+    std::string_view name;
+    std::string_view summary;
+    std::function<int(const std::vector<std::string>&, cli_io)> run;
+};
+
+int cmd_parse(const std::vector<std::string>& args, cli_io io);
+int cmd_encode(const std::vector<std::string>& args, cli_io io);
+int cmd_decode(const std::vector<std::string>& args, cli_io io);
+int cmd_simulate(const std::vector<std::string>& args, cli_io io);
+int cmd_import_frus(const std::vector<std::string>& args, cli_io io);
+int cmd_replay(const std::vector<std::string>& args, cli_io io);
+int cmd_send(const std::vector<std::string>& args, cli_io io);
+int cmd_exhibit(const std::vector<std::string>& args, cli_io io);
+int cmd_explain(const std::vector<std::string>& args, cli_io io);
+int cmd_audio(const std::vector<std::string>& args, cli_io io);
+int cmd_station(const std::vector<std::string>& args, cli_io io);
+int cmd_relay(const std::vector<std::string>& args, cli_io io);
+
+}  // namespace hakto::terminals

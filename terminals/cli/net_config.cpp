@@ -1,0 +1,154 @@
+#include "terminals/cli/net_config.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "terminals/replay/replay.hpp"
+
+namespace hakto::terminals {
+
+expected<peer_address, std::string> parse_address(const std::string& text) {
+    peer_address a{"127.0.0.1", 0};
+    std::string port_text = text;
+    if (auto colon = text.rfind(':'); colon != std::string::npos) {
+        a.host = text.substr(0, colon);
+        port_text = text.substr(colon + 1);
+        if (a.host.size() >= 2 && a.host.front() == '[' && a.host.back() == ']')
+            a.host = a.host.substr(1, a.host.size() - 2);
+        if (a.host.empty()) a.host = "127.0.0.1";
+    }
+    unsigned port = 0;
+    auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc{} || p != port_text.data() + port_text.size() || port > 65535)
+        return fmt::format("'{}' is not HOST:PORT (a port from 0 to 65535)", text);
+    a.port = static_cast<std::uint16_t>(port);
+    return a;
+}
+
+expected<std::pair<std::string, peer_address>, std::string> parse_peer(const std::string& text) {
+    auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0)
+        return fmt::format("--peer '{}': must be ID=HOST:PORT", text);
+    auto a = parse_address(text.substr(eq + 1));
+    if (!a) return fmt::format("--peer '{}': {}", text, a.error());
+    if (a.value().port == 0) return fmt::format("--peer '{}': the port must not be 0", text);
+    return std::pair{text.substr(0, eq), a.value()};
+}
+
+expected<double, std::string> parse_net_speed(const std::string& text) {
+    if (text == "real") return 1.0;
+    if (text == "max") return 0.0;
+    if (text.size() > 1 && text.size() < 16 && text.back() == 'x') {
+        try {
+            std::size_t used = 0;
+            double n = std::stod(text.substr(0, text.size() - 1), &used);
+            if (used == text.size() - 1 && n > 0 && n <= 1e6) return n;
+        } catch (const std::exception&) {
+        }
+    }
+    return std::string{"--speed must be real, max, or a factor such as 20x"};
+}
+
+bool dials(const sim::station_spec& self, const sim::station_spec& other) {
+    if (self.kind != other.kind) return self.kind == sim::station_kind::terminal;
+    return self.id > other.id;
+}
+
+expected<void, std::string> apply_scenario(node_config& config, const sim::scenario& s,
+                                           const std::map<std::string, peer_address>& addresses) {
+    const auto* me = s.find_station(config.id);
+    if (!me) {
+        std::string ids;
+        for (const auto& st : s.stations) ids += (ids.empty() ? "" : ", ") + st.id;
+        return fmt::format("scenario '{}' has no station '{}' (its stations: {})", s.name,
+                           config.id, ids);
+    }
+    config.routing_indicator = me->routing_indicator;
+    config.role = me->kind == sim::station_kind::relay ? protocol::wire::role::relay
+                                                       : protocol::wire::role::station;
+    std::map<std::string, std::string> peer_of_circuit;
+    for (const auto& c : s.circuits) {
+        if (c.a != config.id && c.b != config.id) continue;
+        const auto& other_id = c.a == config.id ? c.b : c.a;
+        const auto* other = s.find_station(other_id);
+        if (!other)
+            return fmt::format("circuit '{}' names station '{}', which does not exist", c.id,
+                               other_id);
+        node_peer p;
+        p.id = other_id;
+        p.circuit = c;
+        p.direction = c.a == config.id ? 0 : 1;
+        p.dial = dials(*me, *other);
+        if (p.dial) {
+            auto a = addresses.find(other_id);
+            if (a == addresses.end())
+                return fmt::format("{} connects to {} over circuit '{}': give --peer {}=HOST:PORT",
+                                   config.id, other_id, c.id, other_id);
+            p.host = a->second.host;
+            p.port = a->second.port;
+        } else if (addresses.count(other_id)) {
+            return fmt::format("--peer {}: {} connects to {} over circuit '{}', not the other way",
+                               other_id, other_id, config.id, c.id);
+        }
+        peer_of_circuit[c.id] = other_id;
+        config.peers.push_back(std::move(p));
+    }
+    for (const auto& entry : addresses) {
+        const auto& id = entry.first;  // a plain reference: clang 14 cannot capture a binding
+        if (!peer_of_circuit.empty() &&
+            std::none_of(config.peers.begin(), config.peers.end(),
+                         [&](const node_peer& p) { return p.id == id; }))
+            return fmt::format("--peer {}: not a neighbour of {} in scenario '{}'", id, config.id,
+                               s.name);
+    }
+    for (const auto& r : me->routes) {
+        auto it = peer_of_circuit.find(r.circuit);
+        if (it == peer_of_circuit.end())
+            return fmt::format("station '{}' routes over '{}', which does not reach it", config.id,
+                               r.circuit);
+        config.routes.emplace_back(r.prefix, it->second);
+    }
+    return outcome::success();
+}
+
+expected<std::vector<net_cable>, std::string> cables_to_file(const std::string& station,
+                                                             const filing_options& o,
+                                                             std::vector<std::string>& warnings) {
+    auto scn = sim::load_named_scenario(o.scenario);
+    if (!scn) {
+        std::string m;
+        for (const auto& e : scn.error()) m += (m.empty() ? "" : "\n") + e.to_string();
+        return m;
+    }
+    // The replay finds and encodes the texts; only this station's cables are kept.
+    replay_options ro;
+    ro.scenario_object = scn.value();
+    ro.cables = o.cables;
+    ro.frus_files = o.frus_files;
+    ro.crypto = o.crypto;
+    ro.code = o.code;
+    ro.usos = o.usos;
+    sim::engine e{scn.value().start};
+    std::vector<std::string> all_warnings;
+    auto r = replay::prepare(ro, e, all_warnings);
+    if (!r) return r.error().message;
+    std::vector<net_cable> out;
+    for (const auto& rc : r.value()->cables()) {
+        if (rc.spec.origin != station) continue;
+        net_cable c;
+        c.label = rc.spec.id;
+        c.origin = rc.spec.origin;
+        c.addressees = rc.spec.addressees;
+        c.precedence = static_cast<std::uint8_t>(rc.spec.prec);
+        c.filed_ns = rc.spec.filed.time_since_epoch().count();
+        c.codes.assign(rc.codes.begin(), rc.codes.end());
+        out.push_back(std::move(c));
+    }
+    for (auto& w : all_warnings)
+        for (const auto& c : out)
+            if (w.rfind(c.label + ":", 0) == 0) warnings.push_back(w);
+    return out;
+}
+
+}  // namespace hakto::terminals

@@ -1,0 +1,129 @@
+// Browser test of the exhibit page: starts `hakto exhibit` on a free port, drives Debian's
+// Chromium with playwright-core, and checks that the page prints HAKTO 12, drafts the memo,
+// explains a header element, and resumes after a reload.
+// Usage: node exhibit.spec.mjs <path to hakto> <build dir>
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, '..', '..', '..', 'package.json'));
+const { chromium } = require('playwright-core');
+
+const [hakto, buildDir] = process.argv.slice(2);
+if (!hakto || !buildDir) {
+  console.error('usage: node exhibit.spec.mjs HAKTO BUILD_DIR');
+  process.exit(2);
+}
+
+function fail(message) {
+  console.error(`FAIL: ${message}`);
+  process.exitCode = 1;
+  throw new Error(message);
+}
+
+const server = spawn(hakto, ['exhibit', '--listen', '127.0.0.1:0', '--speed', '300x', '--idle-reset', '0'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const port = await new Promise((resolve, reject) => {
+  let out = '';
+  const timer = setTimeout(() => reject(new Error('hakto exhibit did not print its port')), 15000);
+  server.stdout.on('data', (d) => {
+    out += d;
+    const m = out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)\//);
+    if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+  });
+  server.on('exit', (code) => reject(new Error(`hakto exhibit exited (${code})`)));
+});
+const url = `http://127.0.0.1:${port}/`;
+console.log(`exhibit at ${url}`);
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+         '--disable-sync', '--no-first-run'],
+});
+let ok = false;
+try {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('#conn.on', { timeout: 10000 });
+
+  // The cable prints on the White House paper.
+  await page.waitForFunction(() => document.getElementById('paper').textContent.includes('THREE AND A HALF HOUR SESSION'),
+                             null, { timeout: 90000 });
+  console.log('ok: HAKTO 12 printing on the paper');
+
+  // The header elements can be explained.
+  const routing = page.locator('#paper .term[data-term="routing"]', { hasText: 'WE DE WTE1Ø' }).first();
+  await routing.waitFor({ timeout: 10000 });
+  // The explanation is filled in after the click: wait for it (a slow run, under the
+  // sanitizers, read it empty).
+  const explain = async (term, before) => {
+    await term.click();
+    await page.waitForFunction((previous) => {
+      const t = document.getElementById('explain-text').textContent;
+      return t.trim() !== '' && t !== previous;
+    }, before, { timeout: 10000 });
+    return page.locator('#explain-text').textContent();
+  };
+  const explained = await explain(routing, await page.locator('#explain-text').textContent());
+  if (!/DE/.test(explained) || !/WTE10/.test(explained) || !/Ø/.test(explained)) fail(`routing explanation: ${explained}`);
+  const dtg = page.locator('#paper .term[data-term="dtg"]', { hasText: 'O 211615Z' }).first();
+  const dtgText = await explain(dtg, explained);
+  if (!/IMMEDIATE/.test(dtgText) || !/Day 21/.test(dtgText) || !/16:15/.test(dtgText) || !/Zulu/.test(dtgText)) fail(`DTG explanation: ${dtgText}`);
+  // The same texts as `hakto explain` (terminals/explain/data), served as explain.json.
+  const table = await page.evaluate(async () => (await fetch('explain.json')).json());
+  if (!table.elements || !table.elements.dtg || !dtgText.includes(table.elements.dtg.text)) fail('the DTG explanation is not the shared table\'s');
+  console.log('ok: header elements explained');
+
+  // Reload mid-run: the page comes back with what has been printed so far.
+  await page.reload();
+  await page.waitForSelector('#conn.on', { timeout: 10000 });
+  await page.waitForFunction(() => document.getElementById('paper').textContent.includes('HAKTO'), null, { timeout: 10000 });
+  console.log('ok: page resumed after reload');
+
+  // The covering memorandum is drafted.
+  await page.waitForSelector('#memo li', { timeout: 120000 });
+  const bullets = await page.locator('#memo li').count();
+  if (bullets < 1) fail('no memo bullets');
+  await page.locator('#memo li').first().hover();
+  await page.waitForSelector('#paper .line.para-hi', { timeout: 5000 });
+  console.log(`ok: memo with ${bullets} bullets; hovering highlights the source paragraph`);
+
+  await page.locator('#paper .term[data-term="dtg"]', { hasText: 'O 211615Z' }).first().click();
+  await page.locator('#memo li').first().hover();
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(buildDir, 'exhibit-screenshot.png') });
+  console.log(`screenshot: ${path.join(buildDir, 'exhibit-screenshot.png')}`);
+
+  // The operator page, on a second screen: turn the noise on for every screen.
+  const op = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+  op.on('pageerror', (e) => errors.push(`operator: ${e}`));
+  await op.goto(`${url}operator.html`);
+  await op.waitForSelector('#conn.on', { timeout: 10000 });
+  await op.waitForSelector('#cables input[value="HAKTO 12"]', { timeout: 10000 });
+  const scenarioName = await op.locator('#scenario').inputValue();
+  if (scenarioName !== 'june1972') fail(`operator scenario: ${scenarioName}`);
+  await op.locator('#cables input[value="HAKTO 12"]').check();
+  await op.locator('#noise').check();
+  await op.locator('#settings button[type="submit"]').click();
+  await op.waitForFunction(() => document.getElementById('result').className === 'ok' &&
+                           document.getElementById('result').textContent.startsWith('Applied'), null, { timeout: 10000 });
+  await page.waitForFunction(() => document.getElementById('noise').textContent === 'Noise: on', null, { timeout: 10000 });
+  const viewers = Number(await op.locator('#now-viewers').textContent());
+  if (!(viewers >= 2)) fail(`operator sees ${viewers} screens`);
+  await op.screenshot({ path: path.join(buildDir, 'exhibit-operator-screenshot.png') });
+  console.log('ok: the operator page turned the noise on for every screen');
+
+  if (errors.length) fail(`page errors: ${errors.join('; ')}`);
+  ok = true;
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+}
+process.exitCode = ok ? 0 : 1;

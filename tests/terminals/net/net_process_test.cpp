@@ -1,0 +1,586 @@
+// Stations and relays as real processes (the hakto binary) on 127.0.0.1 with ephemeral ports:
+// the June 1972 scenario delivered, the relay killed with SIGKILL and restarted mid-cable again
+// and again, garbage and bad frames, authentication, a crowd of idle connections.
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "protocol/wire/wire_frame.hpp"
+#include "sim/engine.hpp"
+#include "support/process.hpp"
+#include "terminals/net/net_auth.hpp"
+#include "terminals/cli/net_config.hpp"
+#include "terminals/replay/replay.hpp"
+
+namespace fs = std::filesystem;
+namespace wire = hakto::protocol::wire;
+using hakto::test::count_of;
+using hakto::test::eventually;
+using hakto::test::process;
+using hakto::test::read_port;
+using hakto::test::slurp;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+/// The test's folder (journals, logs; kept after the test for a look), the one of an earlier
+/// run of the same test removed.
+std::string work_dir(const std::string& name) {
+    const auto root = fs::path(HAKTO_BUILD_DIR) / "test-net";
+    std::error_code ec;
+    if (fs::exists(root))
+        for (const auto& e : fs::directory_iterator(root, ec))
+            if (e.path().filename().string().rfind(name + "-", 0) == 0)
+                fs::remove_all(e.path(), ec);
+    auto dir = root / (name + "-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    return dir.string();
+}
+
+/// Three stations in a line, A - R - B, R a relay; `cables` cables from A to B, each with its own
+/// text (long enough to be mid-transmission when killed at 100x line speed).
+std::string line_scenario(const std::string& dir, int cables) {
+    std::string t = R"([scenario]
+name = "line"
+start = 1972-06-19T18:00:00Z
+
+[[station]]
+id = "A"
+  [[station.route]]
+  prefix = ""
+  circuit = "ar"
+
+[[station]]
+id = "R"
+kind = "relay"
+  [[station.route]]
+  prefix = "A"
+  circuit = "ar"
+  [[station.route]]
+  prefix = "B"
+  circuit = "rb"
+
+[[station]]
+id = "B"
+  [[station.route]]
+  prefix = ""
+  circuit = "rb"
+
+[[circuit]]
+id = "ar"
+between = ["A", "R"]
+delay_ms = 20
+  [circuit.crypto]
+  key_seed = 11
+
+[[circuit]]
+id = "rb"
+between = ["R", "B"]
+delay_ms = 5
+  [circuit.crypto]
+  key_seed = 12
+)";
+    const char* words[] = {"TRADE",     "VISIT",       "COMMUNIQUE", "SHANGHAI",
+                           "PREMIER",   "JOURNALISTS", "EXCHANGES",  "AGREED",
+                           "PRINCIPLE", "SESSION",     "HOURS",      "DISCUSSION"};
+    for (int i = 1; i <= cables; ++i) {
+        std::string body;
+        for (int w = 0; body.size() < 150 + static_cast<std::size_t>(i % 4) * 40; ++w)
+            body += std::string(words[(i * 5 + w * 7) % 12]) + (w % 9 == 8 ? ". " : " ");
+        t += "\n[[cable]]\nid = \"MSG " + std::to_string(i) +
+             "\"\norigin = \"A\"\nto = [\"B\"]\nprecedence = \"" +
+             std::string(i % 3 == 0 ? "P" : "R") +
+             "\"\nfiled = " + fmt::format("1972-06-19T{:02}:{:02}:00Z", 18 + i / 60, i % 60) +
+             "\ntext = \"\"\"\nMESSAGE " + std::to_string(i) + "\n\n1. " + body + "\n\"\"\"\n";
+    }
+    auto path = dir + "/line.toml";
+    std::ofstream(path) << t;
+    return path;
+}
+
+std::string hex(const std::vector<std::uint8_t>& codes) {
+    std::string s;
+    for (auto c : codes) s += fmt::format("{:02X}", c);
+    return s;
+}
+
+/// What station `id` of `scenario` files: label -> codes as hex.
+std::map<std::string, std::string> filed_codes(const std::string& scenario, const std::string& id) {
+    hakto::terminals::filing_options fo;
+    fo.scenario = scenario;
+    std::vector<std::string> warnings;
+    auto cables = hakto::terminals::cables_to_file(id, fo, warnings);
+    REQUIRE(cables);
+    std::map<std::string, std::string> out;
+    for (const auto& c : cables.value()) out[c.label] = hex(c.codes);
+    return out;
+}
+
+/// Delivered cables in an --out-dir: label -> codes as hex.
+std::map<std::string, std::string> delivered(const std::string& out_dir) {
+    std::map<std::string, std::string> out;
+    if (!fs::exists(out_dir)) return out;
+    for (const auto& e : fs::directory_iterator(out_dir)) {
+        if (e.path().extension() != ".json") continue;
+        auto j = nlohmann::json::parse(slurp(e.path().string()), nullptr, false);
+        if (j.is_discarded()) continue;
+        out[j["label"].get<std::string>()] = j["codes"].get<std::string>();
+    }
+    return out;
+}
+
+struct net_run {
+    std::string dir, scenario;
+    std::string speed = "max";
+    std::vector<std::string> extra;  // for every process
+    unsigned relay_port = 0;
+    process relay, a, b;
+
+    std::vector<std::string> common(const std::string& id) const {
+        std::vector<std::string> v{"--id",
+                                   id,
+                                   "--scenario",
+                                   scenario,
+                                   "--journal",
+                                   dir + "/journal-" + id,
+                                   "--speed",
+                                   speed,
+                                   "--reconnect-ms",
+                                   "20",
+                                   "--heartbeat-ms",
+                                   "200",
+                                   "--idle-timeout-ms",
+                                   "2000"};
+        v.insert(v.end(), extra.begin(), extra.end());
+        return v;
+    }
+    void start_relay(std::vector<std::string> more = {}) {
+        auto args = common("R");
+        args.insert(args.begin(), "relay");
+        if (relay_port) {
+            args.push_back("--listen");
+            args.push_back("127.0.0.1:" + std::to_string(relay_port));
+        } else {
+            args.push_back("--port-file");
+            args.push_back(dir + "/relay.port");
+        }
+        args.insert(args.end(), more.begin(), more.end());
+        relay.start(HAKTO_BINARY, args, dir + "/R.log");
+        if (!relay_port)
+            REQUIRE(eventually([&] { return (relay_port = read_port(dir + "/relay.port")) != 0; }));
+    }
+    void start_station(process& p, const std::string& id, std::vector<std::string> more = {}) {
+        auto args = common(id);
+        args.insert(args.begin(), "station");
+        args.push_back("--peer");
+        args.push_back("R=127.0.0.1:" + std::to_string(relay_port));
+        if (id == "B") {
+            args.push_back("--out-dir");
+            args.push_back(dir + "/out");
+        }
+        args.insert(args.end(), more.begin(), more.end());
+        p.start(HAKTO_BINARY, args, dir + "/" + id + ".log");
+    }
+};
+
+/// A raw TCP client of the relay.
+struct raw_client {
+    boost::asio::io_context io;
+    tcp::socket s{io};
+    explicit raw_client(unsigned port) {
+        s.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                static_cast<unsigned short>(port)));
+    }
+    void send(const std::vector<std::uint8_t>& bytes) {
+        boost::asio::write(s, boost::asio::buffer(bytes));
+    }
+    void send(const wire::frame& f) { send(wire::encode(f)); }
+    /// Reads one frame (blocking).
+    std::optional<wire::frame> read_frame() {
+        std::vector<std::uint8_t> h(wire::header_size);
+        boost::system::error_code ec;
+        boost::asio::read(s, boost::asio::buffer(h), ec);
+        if (ec) return std::nullopt;
+        std::size_t n =
+            (std::size_t{h[4]} << 24) | (std::size_t{h[5]} << 16) | (std::size_t{h[6]} << 8) | h[7];
+        if (n > wire::max_payload) return std::nullopt;
+        h.resize(wire::header_size + n);
+        boost::asio::read(s, boost::asio::buffer(h.data() + wire::header_size, n), ec);
+        if (ec) return std::nullopt;
+        auto f = wire::decode(h);
+        if (!f) return std::nullopt;
+        return f.value();
+    }
+    /// True once the peer has closed the connection (reads until end of stream).
+    bool closed_by_peer() {
+        std::array<char, 256> buf{};
+        boost::system::error_code ec;
+        for (int i = 0; i < 100; ++i) {
+            s.read_some(boost::asio::buffer(buf), ec);
+            if (ec) return true;
+        }
+        return false;
+    }
+};
+
+wire::hello hello_from(const std::string& id) {
+    wire::hello h;
+    h.station = id;
+    h.nonce[0] = 1;
+    return h;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the june1972 scenario crosses real processes: Beijing, the relay, the White House and its "
+    "printer port",
+    "[net][process]") {
+    auto dir = work_dir("june1972");
+    net_run r;
+    r.dir = dir;
+    r.scenario = "june1972";
+    r.relay.start(HAKTO_BINARY,
+                  {"relay", "--id", "WHR", "--journal", dir + "/j-WHR", "--port-file",
+                   dir + "/whr.port", "--speed", "max"},
+                  dir + "/WHR.log");
+    REQUIRE(eventually([&] { return (r.relay_port = read_port(dir + "/whr.port")) != 0; }));
+    auto peer = "WHR=127.0.0.1:" + std::to_string(r.relay_port);
+    r.b.start(HAKTO_BINARY,
+              {"station", "--id", "WTE", "--journal", dir + "/j-WTE", "--peer", peer, "--speed",
+               "max", "--out-dir", dir + "/out", "--printer-port", "0", "--printer-port-file",
+               dir + "/wte.printer"},
+              dir + "/WTE.log");
+    unsigned printer = 0;
+    REQUIRE(eventually([&] { return (printer = read_port(dir + "/wte.printer")) != 0; }));
+    // A telnet-like client on the printer port before the traffic starts.
+    raw_client page(printer);
+    REQUIRE(eventually(
+        [&] { return slurp(dir + "/WTE.log").find("connected to WHR") != std::string::npos; }));
+    r.a.start(HAKTO_BINARY,
+              {"station", "--id", "WTE10", "--journal", dir + "/j-WTE10", "--peer", peer, "--speed",
+               "max"},
+              dir + "/WTE10.log");
+    REQUIRE(eventually([&] { return delivered(dir + "/out").size() == 3; }));
+    auto got = delivered(dir + "/out");
+
+    // The same codes the in-process replay prints at the White House.
+    hakto::terminals::replay_options ro;
+    ro.scenario = "june1972";
+    auto scn = hakto::sim::load_named_scenario("june1972");
+    REQUIRE(scn);
+    hakto::sim::engine e{scn.value().start};
+    std::vector<std::string> warnings;
+    auto rp = hakto::terminals::replay::prepare(ro, e, warnings);
+    REQUIRE(rp);
+    rp.value()->start();
+    e.run();
+    for (const auto& c : rp.value()->cables()) {
+        INFO(c.spec.id);
+        REQUIRE(c.delivery);
+        CHECK(got[c.spec.id] == hex(std::vector<std::uint8_t>(c.delivery->received.begin(),
+                                                              c.delivery->received.end())));
+    }
+
+    // The page copy, CR LF line ends.
+    std::string text;
+    std::array<char, 4096> buf{};
+    REQUIRE(eventually([&] {
+        boost::system::error_code ec;
+        page.s.non_blocking(true);
+        auto n = page.s.read_some(boost::asio::buffer(buf), ec);
+        if (!ec) text.append(buf.data(), n);
+        return text.find("VIETNAM WITH SOME DISCUSSION OF SOVIET UNION") != std::string::npos;
+    }));
+    CHECK(text.rfind("WTE page printer\r\n", 0) == 0);
+    CHECK(text.find("THREE AND A HALF HOUR SESSION WITH CHOU WAS DEVOTED PRIMARILY TO\r\n") !=
+          std::string::npos);
+    CHECK(text.find("\n") == text.find("\r\n") + 1);
+
+    CHECK(r.a.stop(SIGTERM) == 0);
+    CHECK(r.b.stop(SIGTERM) == 0);
+    CHECK(r.relay.stop(SIGINT) == 0);
+    CHECK(count_of(slurp(dir + "/WTE.log"), "delivered HAKTO") == 3);
+}
+
+TEST_CASE(
+    "the relay killed with SIGKILL and restarted 20 times mid-transmission: every cable arrives "
+    "once with identical text",
+    "[net][process][kill]") {
+    auto dir = work_dir("kill");
+    net_run r;
+    r.dir = dir;
+    r.scenario = line_scenario(dir, 80);
+    r.speed = "300x";
+    r.start_relay();
+    r.start_station(r.b, "B");
+    r.start_station(r.a, "A");
+    const auto want = filed_codes(r.scenario, "A");
+    REQUIRE(want.size() == 80);
+    int kills = 0;
+    std::size_t mark = 0;  // where the relay's log stood when it was last started
+    for (; kills < 20; ++kills) {
+        // Wait until both stations are connected to this life of the relay, then let the lines run.
+        REQUIRE(eventually([&] {
+            auto log = slurp(dir + "/R.log");
+            auto tail = log.substr(std::min(mark, log.size()));
+            return tail.find("connection from A") != std::string::npos &&
+                   tail.find("connection from B") != std::string::npos;
+        }));
+        std::this_thread::sleep_for(std::chrono::milliseconds{150 + (kills * 37) % 200});
+        REQUIRE(delivered(dir + "/out").size() < want.size());  // still traffic on the lines
+        CHECK(r.relay.stop(SIGKILL) == 128 + SIGKILL);
+        mark = slurp(dir + "/R.log").size();
+        r.start_relay();
+    }
+    REQUIRE(eventually([&] { return delivered(dir + "/out").size() == want.size(); },
+                       std::chrono::milliseconds{60000}));
+    CHECK(kills >= 20);
+    CHECK(delivered(dir + "/out") == want);
+    auto b_log = slurp(dir + "/B.log");
+    auto a_log = slurp(dir + "/A.log");
+    CHECK(count_of(b_log, "delivered MSG") == want.size());  // B never delivered a cable twice
+    // The kills landed in the middle of cables: transmissions broken off and sent again.
+    CHECK(count_of(a_log, "sending again") + count_of(b_log, "broken off") >= 10);
+    CHECK(count_of(b_log, "broken off") >= 1);  // on the relay's outgoing line too
+    // The relay took its queue up again from its journal.
+    CHECK(count_of(slurp(dir + "/R.log"), " to send on") >= 1);
+    INFO(b_log);
+    CHECK(r.a.stop(SIGTERM) == 0);
+    CHECK(r.b.stop(SIGTERM) == 0);
+    CHECK(r.relay.stop(SIGTERM) == 0);
+}
+
+TEST_CASE(
+    "garbage, oversized, truncated and unknown-station frames are refused, logged, and good "
+    "traffic flows",
+    "[net][process]") {
+    auto dir = work_dir("garbage");
+    net_run r;
+    r.dir = dir;
+    r.scenario = line_scenario(dir, 3);
+    r.start_relay();
+    {
+        raw_client c(r.relay_port);
+        c.send(std::vector<std::uint8_t>{'G', 'E', 'T', ' ', '/', ' ', 'H', 'T', 'T', 'P', '/', '1',
+                                         '.', '1', '\r', '\n', '\r', '\n'});
+        CHECK(c.closed_by_peer());
+    }
+    {
+        raw_client c(r.relay_port);
+        c.send(
+            std::vector<std::uint8_t>{0x48, 0x4B, 1, 5, 0x00, 0x10, 0x00, 0x00});  // data of 1 MiB
+        CHECK(c.closed_by_peer());
+    }
+    {
+        raw_client c(r.relay_port);
+        auto h = wire::encode(hello_from("A"));
+        h.resize(h.size() - 5);  // a truncated hello, then the connection goes
+        c.send(h);
+    }
+    {
+        raw_client c(r.relay_port);
+        c.send(hello_from("EVIL"));
+        auto f = c.read_frame();
+        REQUIRE(f);
+        REQUIRE(std::holds_alternative<wire::refuse>(*f));
+        CHECK(std::get<wire::refuse>(*f).reason.find("EVIL is not a neighbour") !=
+              std::string::npos);
+        CHECK(c.closed_by_peer());
+    }
+    {
+        raw_client c(r.relay_port);
+        auto h = wire::encode(hello_from("A"));
+        h[2] = 9;  // a protocol version this relay does not speak
+        c.send(h);
+        CHECK(c.closed_by_peer());
+    }
+    // And while the cables go, a flood of garbage and oversized frames on new connections.
+    std::atomic<bool> flooding{true};
+    std::atomic<int> flood_connections{0};
+    std::thread flood([&] {
+        while (flooding) {
+            try {
+                raw_client c(r.relay_port);
+                if (flood_connections % 2 == 0)
+                    c.send(std::vector<std::uint8_t>(
+                        3000, static_cast<std::uint8_t>(flood_connections.load())));
+                else
+                    c.send(std::vector<std::uint8_t>{0x48, 0x4B, 1, 4, 0x7F, 0, 0, 0});
+                ++flood_connections;
+            } catch (const std::exception&) {
+            }
+        }
+    });
+    r.start_station(r.b, "B");
+    r.start_station(r.a, "A");
+    const auto want = filed_codes(r.scenario, "A");
+    bool all = eventually([&] { return delivered(dir + "/out").size() == want.size(); });
+    flooding = false;
+    flood.join();
+    REQUIRE(all);
+    CHECK(flood_connections > 10);
+    CHECK(delivered(dir + "/out") == want);
+    auto log = slurp(dir + "/R.log");
+    CHECK(log.find("bad magic") != std::string::npos);
+    CHECK(log.find("oversized frame: payload of 1048576 bytes") != std::string::npos);
+    CHECK(log.find("truncated frame") != std::string::npos);
+    CHECK(log.find("refused 127.0.0.1") != std::string::npos);
+    CHECK(log.find("EVIL is not a neighbour of R") != std::string::npos);
+    CHECK(log.find("unsupported version") != std::string::npos);
+    CHECK(r.relay.stop(SIGTERM) == 0);
+}
+
+TEST_CASE(
+    "a shared key authenticates stations: a wrong key, no key and a replayed answer are refused",
+    "[net][process][auth]") {
+    auto dir = work_dir("auth");
+    std::ofstream(dir + "/key") << "a shared key for the backchannel, 1972\n";
+    std::ofstream(dir + "/wrong") << "not the key at all, not the key at all\n";
+    net_run r;
+    r.dir = dir;
+    r.scenario = line_scenario(dir, 2);
+    r.start_relay({"--key-file", dir + "/key"});
+
+    // No key, then a wrong key: refused with a reason, on both sides of the log.
+    process nokey, wrong;
+    r.start_station(nokey, "B");
+    REQUIRE(eventually([&] {
+        return slurp(dir + "/R.log").find("authentication required") != std::string::npos;
+    }));
+    nokey.stop(SIGTERM);
+    r.start_station(wrong, "B", {"--key-file", dir + "/wrong"});
+    REQUIRE(eventually(
+        [&] { return slurp(dir + "/R.log").find("authentication failed") != std::string::npos; }));
+    wrong.stop(SIGTERM);
+    CHECK(slurp(dir + "/B.log").find("refused us") != std::string::npos);
+    CHECK(delivered(dir + "/out").empty());
+
+    // A replayed answer: the test holds the key, answers one challenge, and sends the same answer
+    // to a second connection, whose challenge is new.
+    auto key = hakto::terminals::shared_key::from_file(dir + "/key");
+    REQUIRE(key);
+    wire::auth answer;
+    {
+        raw_client c(r.relay_port);
+        auto h = hello_from("B");
+        h.capabilities = wire::capability::authenticate;
+        c.send(h);
+        auto f = c.read_frame();
+        REQUIRE(f);
+        REQUIRE(std::holds_alternative<wire::hello>(*f));
+        const auto& server = std::get<wire::hello>(*f);
+        CHECK((server.capabilities & wire::capability::authenticate) != 0);
+        answer.mac = hakto::terminals::auth_answer(key.value(), hakto::terminals::auth_side::client,
+                                                   server.nonce, h.nonce, "B", "R");
+        c.send(answer);
+        auto ok = c.read_frame();
+        REQUIRE(ok);
+        CHECK(std::holds_alternative<wire::auth>(*ok));  // accepted: the relay proves itself back
+    }
+    {
+        raw_client c(r.relay_port);
+        auto h = hello_from("B");
+        h.capabilities = wire::capability::authenticate;
+        c.send(h);
+        auto f = c.read_frame();
+        REQUIRE(f);
+        c.send(answer);
+        auto refused = c.read_frame();
+        REQUIRE(refused);
+        REQUIRE(std::holds_alternative<wire::refuse>(*refused));
+        CHECK(std::get<wire::refuse>(*refused).reason.find("authentication failed") !=
+              std::string::npos);
+    }
+
+    // With the key, the traffic goes.
+    r.start_station(r.b, "B", {"--key-file", dir + "/key"});
+    r.start_station(r.a, "A", {"--key-file", dir + "/key"});
+    const auto want = filed_codes(r.scenario, "A");
+    REQUIRE(eventually([&] { return delivered(dir + "/out").size() == want.size(); }));
+    CHECK(delivered(dir + "/out") == want);
+    CHECK(slurp(dir + "/R.log").find("connection from A (127.0.0.1") != std::string::npos);
+    CHECK(r.relay.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("200 idle connections are held while good traffic still flows", "[net][process]") {
+    auto dir = work_dir("idle");
+    net_run r;
+    r.dir = dir;
+    r.scenario = line_scenario(dir, 3);
+    r.start_relay({"--handshake-timeout-ms", "60000"});
+    boost::asio::io_context io;
+    std::vector<tcp::socket> idle;
+    for (int i = 0; i < 200; ++i) {
+        idle.emplace_back(io);
+        idle.back().connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                          static_cast<unsigned short>(r.relay_port)));
+    }
+    r.start_station(r.b, "B");
+    r.start_station(r.a, "A");
+    const auto want = filed_codes(r.scenario, "A");
+    REQUIRE(eventually([&] { return delivered(dir + "/out").size() == want.size(); }));
+    CHECK(delivered(dir + "/out") == want);
+    // The idle connections are still there (the relay has not closed them).
+    std::size_t open = 0;
+    for (auto& s : idle) {
+        s.non_blocking(true);
+        std::array<char, 8> b{};
+        boost::system::error_code ec;
+        s.read_some(boost::asio::buffer(b), ec);
+        if (ec == boost::asio::error::would_block) ++open;
+    }
+    CHECK(open == 200);
+    CHECK(r.relay.stop(SIGTERM) == 0);
+}
+
+TEST_CASE("a flood of connections past the limit closes the oldest waiting ones, not good peers",
+          "[net][process]") {
+    auto dir = work_dir("flood");
+    net_run r;
+    r.dir = dir;
+    r.scenario = line_scenario(dir, 2);
+    r.start_relay({"--max-pending", "50", "--handshake-timeout-ms", "60000"});
+    boost::asio::io_context io;
+    std::vector<tcp::socket> idle;
+    for (int i = 0; i < 120; ++i) {
+        idle.emplace_back(io);
+        idle.back().connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
+                                          static_cast<unsigned short>(r.relay_port)));
+    }
+    r.start_station(r.b, "B");
+    r.start_station(r.a, "A");
+    const auto want = filed_codes(r.scenario, "A");
+    REQUIRE(eventually([&] { return delivered(dir + "/out").size() == want.size(); }));
+    CHECK(delivered(dir + "/out") == want);
+    CHECK(count_of(slurp(dir + "/R.log"), "too many connections without hello") >= 10);
+    CHECK(r.relay.stop(SIGTERM) == 0);
+}
+
+TEST_CASE(
+    "hakto replay --net runs the default replay across processes and matches the in-process replay",
+    "[net][process]") {
+    auto dir = work_dir("replay-net");
+    process p(HAKTO_BINARY, {"replay", "--net", "--speed", "max"}, dir + "/out.txt");
+    CHECK(p.wait_for(std::chrono::milliseconds{60000}) == 0);
+    auto out = slurp(dir + "/out.txt");
+    INFO(out);
+    CHECK(out.find("WHR (relay") != std::string::npos);
+    CHECK(out.find("THREE AND A HALF HOUR SESSION WITH CHOU WAS DEVOTED PRIMARILY TO") !=
+          std::string::npos);
+    CHECK(out.find("HAKTO 12 delivered at WTE over TCP: 1205 characters, the same as the "
+                   "in-process replay's copy") != std::string::npos);
+    CHECK(out.find("MEMORANDUM FOR:  THE PRESIDENT") != std::string::npos);
+    CHECK(out.find("it is word for word the in-process replay's") != std::string::npos);
+}
