@@ -1,5 +1,5 @@
 # hakto_embed(<target> NAMESPACE <ns> SYMBOL <symbol> FILES <files…>): compiles the files' text into
-# <target> as `const hakto::embedded_file <symbol>[]` (see sim/embedded.hpp).
+# <target> as `const hakto::embedded_file <symbol>[]` (see sim/io/embedded.hpp).
 function(hakto_embed target)
   cmake_parse_arguments(E "" "NAMESPACE;SYMBOL" "FILES" ${ARGN})
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${E_SYMBOL}.cpp)

@@ -20,10 +20,10 @@
 // A transmission sends a sequence of line codes back to back from time t; its timing is closed
 // form (sim/line_profile.hpp): frame k leaves the sender at t + round(k × frame time) and arrives
 // at the far end a propagation delay later. The codes go, in order, through:
-//   encryption (optional): the sender's key reader, one key code per line code (sim/crypto/crypto.hpp);
-//   the line: the noise model on the elements and the element-level receiver (sim/noise.hpp);
-//   decryption (optional): the receiver's key reader, one key code per character received, with
-//   the receiving operator walking the tape back into step after a slip.
+//   encryption (optional): the sender's key reader, one key code per line code
+//   (sim/crypto/crypto.hpp); the line: the noise model on the elements and the element-level
+//   receiver (sim/noise.hpp); decryption (optional): the receiver's key reader, one key code per
+//   character received, with the receiving operator walking the tape back into step after a slip.
 // So a frame lost on the line puts the far end's key reader one character behind: the
 // following text is garbage until the operator walks the tape.
 //
@@ -42,8 +42,8 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/text/expected.hpp"
 #include "protocol/teletype/teletype_code.hpp"
+#include "protocol/text/expected.hpp"
 #include "sim/clock.hpp"
 #include "sim/crypto/crypto.hpp"
 #include "sim/line_profile.hpp"

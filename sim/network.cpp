@@ -24,7 +24,8 @@ struct network::station {
     std::optional<routing_indicator> own_ri;
     std::unique_ptr<relay> desk;
     std::map<std::string, circuit_id, std::less<>> circuit_of;  // scenario circuit id -> outgoing
-    std::map<std::string, const direction_link*, std::less<>> link_of;  // the same, the link (the relay owns it)
+    std::map<std::string, const direction_link*, std::less<>>
+        link_of;  // the same, the link (the relay owns it)
     struct held_copy {
         codes_ptr codes;
         std::vector<hop_record> hops;
@@ -42,10 +43,11 @@ struct network::direction_link final : circuit_link {
     std::string circuit_name;  // scenario circuit id
     std::string designator;    // "trans-pacific WTE10>WHR"
     circuit line;
-    channel_serial_checker* checker = nullptr;  // at the receiving station
+    channel_serial_checker* checker = nullptr;         // at the receiving station
     std::shared_ptr<const line_transmission> current;  // shared with the circuit
-    std::uint64_t generation = 0;   // of the current transmission, for character events
-    std::uint64_t deliverable = 0;  // characters of it that will arrive (all, or those before a cut)
+    std::uint64_t generation = 0;  // of the current transmission, for character events
+    std::uint64_t deliverable =
+        0;  // characters of it that will arrive (all, or those before a cut)
 
     direction_link(circuit c) : line(std::move(c)) {}
 
@@ -57,9 +59,11 @@ struct network::direction_link final : circuit_link {
         const sim_time now = net->engine_.now();
         auto copy = st.copies.find(t.cable);
         static const std::vector<code> nothing;
-        const auto& codes = copy != st.copies.end() && copy->second.codes ? *copy->second.codes : nothing;
+        const auto& codes =
+            copy != st.copies.end() && copy->second.codes ? *copy->second.codes : nothing;
         line.advance(now);
-        if (line.current() == circuit::state::interrupted) (void)line.clear(now, "next transmission");
+        if (line.current() == circuit::state::interrupted)
+            (void)line.clear(now, "next transmission");
         sim_time start = now;
         if (auto busy = line.busy_until(); busy && *busy > start) start = *busy;
         auto r = line.send(start, codes, t.resend ? "resend in full" : "transmission");
@@ -74,8 +78,8 @@ struct network::direction_link final : circuit_link {
         ++generation;
         deliverable = current->size();
         if (net->observer_) {
-            net->observer_->transmission_started(
-                transmission_event{t.cable, circuit_name, from_id(), to_id(), t.serial, &*current, t.resend});
+            net->observer_->transmission_started(transmission_event{
+                t.cable, circuit_name, from_id(), to_id(), t.serial, &*current, t.resend});
             if (net->options_.character_events) schedule_characters(t.cable);
         }
         return current->end() - now;
@@ -87,9 +91,9 @@ struct network::direction_link final : circuit_link {
             net->engine_.schedule_at(current->arrival_end(k), [this, gen, k, id] {
                 if (gen != generation || k >= deliverable || !current || !net->observer_) return;
                 const auto& tx = *current;
-                net->observer_->character(character_event{id, circuit_name, from_id(), to_id(), k,
-                                                          tx.sender_start(k), tx.arrival_end(k), tx.sent[k],
-                                                          tx.on_line[k], tx.delivered[k]});
+                net->observer_->character(
+                    character_event{id, circuit_name, from_id(), to_id(), k, tx.sender_start(k),
+                                    tx.arrival_end(k), tx.sent[k], tx.on_line[k], tx.delivered[k]});
             });
         }
     }
@@ -121,8 +125,8 @@ struct network::direction_link final : circuit_link {
                                       current ? arrival : net->engine_.now(), 1,
                                       current ? current->counters : transmission_counters{}});
         }
-        net->engine_.schedule_at(arrival, [net = net, to = to, c, received, hops = std::move(hops), counters,
-                                           via = this, serial = t.serial]() mutable {
+        net->engine_.schedule_at(arrival, [net = net, to = to, c, received, hops = std::move(hops),
+                                           counters, via = this, serial = t.serial]() mutable {
             net->arrive(to, std::move(c), received, via, serial, std::move(hops), counters);
         });
     }
@@ -132,7 +136,8 @@ struct network::direction_link final : circuit_link {
         auto cut = line.interrupt(now, "preempted by higher precedence");
         if (cut) {
             deliverable = cut.value().characters_through;
-            current = std::make_shared<const line_transmission>(std::move(cut.value().transmission));
+            current =
+                std::make_shared<const line_transmission>(std::move(cut.value().transmission));
         }
         if (net->observer_)
             net->observer_->interrupted(
@@ -160,7 +165,8 @@ expected<std::unique_ptr<network>, network_error> network::build(const scenario&
         st->spec = spec;
         auto own = routing_indicator::parse(spec.routing_indicator);
         if (own && own.value().str() == spec.routing_indicator) st->own_ri = own.value();
-        net->station_index_[spec.id] = net->stations_.size();  // the last of a name, as file() always took
+        net->station_index_[spec.id] =
+            net->stations_.size();  // the last of a name, as file() always took
         st->desk = std::make_unique<relay>(e, spec.id, options.relaying);
         index[spec.id] = net->stations_.size();
         net->stations_.push_back(std::move(st));
@@ -169,26 +175,31 @@ expected<std::unique_ptr<network>, network_error> network::build(const scenario&
     for (const auto& cs : s.circuits) {
         auto a = index.find(cs.a), b = index.find(cs.b);
         if (a == index.end() || b == index.end())
-            return network_error{fmt::format("circuit '{}' names a station that does not exist", cs.id)};
+            return network_error{
+                fmt::format("circuit '{}' names a station that does not exist", cs.id)};
         for (int d = 0; d < 2; ++d, ++direction_seed) {
             std::size_t from = d == 0 ? a->second : b->second;
             std::size_t to = d == 0 ? b->second : a->second;
             circuit_config cfg;
-            cfg.name = fmt::format("{} {}>{}", cs.id, net->stations_[from]->spec.id, net->stations_[to]->spec.id);
+            cfg.name = fmt::format("{} {}>{}", cs.id, net->stations_[from]->spec.id,
+                                   net->stations_[to]->spec.id);
             cfg.profile = cs.profile;
             cfg.propagation_delay = cs.propagation_delay;
             cfg.keep_log = options.circuit_logs;
             if (options.noise && cs.noise) {
                 cfg.noise = *cs.noise;
-                cfg.noise->seed = cs.noise->seed + static_cast<std::uint64_t>(d);  // each direction its own draw
+                cfg.noise->seed =
+                    cs.noise->seed + static_cast<std::uint64_t>(d);  // each direction its own draw
             }
             if (options.crypto && cs.crypto) {
-                auto [send, receive] = key_tape::punch_pair(cs.crypto->key_seed * 2 + static_cast<std::uint64_t>(d),
-                                                            cs.crypto->key_length);
-                cfg.crypto = crypto_setup{std::move(send), std::move(receive), 0, 0, resync_params{}};
+                auto [send, receive] = key_tape::punch_pair(
+                    cs.crypto->key_seed * 2 + static_cast<std::uint64_t>(d), cs.crypto->key_length);
+                cfg.crypto =
+                    crypto_setup{std::move(send), std::move(receive), 0, 0, resync_params{}};
             }
             auto line = circuit::create(std::move(cfg));
-            if (!line) return network_error{fmt::format("circuit '{}': {}", cs.id, line.error().message)};
+            if (!line)
+                return network_error{fmt::format("circuit '{}': {}", cs.id, line.error().message)};
             auto link = std::make_unique<direction_link>(std::move(line.value()));
             link->net = net.get();
             link->from = from;
@@ -197,7 +208,9 @@ expected<std::unique_ptr<network>, network_error> network::build(const scenario&
             link->designator = link->line.name();
             auto& st = *net->stations_[from];
             auto designator = link->designator;
-            link->checker = &net->stations_[to]->incoming.emplace(designator, channel_serial_checker{}).first->second;
+            link->checker = &net->stations_[to]
+                                 ->incoming.emplace(designator, channel_serial_checker{})
+                                 .first->second;
             st.link_of[cs.id] = link.get();
             st.circuit_of[cs.id] = st.desk->add_circuit(designator, std::move(link));
         }
@@ -206,13 +219,14 @@ expected<std::unique_ptr<network>, network_error> network::build(const scenario&
         for (const auto& r : st->spec.routes) {
             auto c = st->circuit_of.find(r.circuit);
             if (c == st->circuit_of.end())
-                return network_error{fmt::format("station '{}' routes over '{}', which does not reach it", st->spec.id,
-                                                 r.circuit)};
+                return network_error{
+                    fmt::format("station '{}' routes over '{}', which does not reach it",
+                                st->spec.id, r.circuit)};
             if (r.prefix.empty()) {
                 st->desk->routes().set_default(c->second);
             } else if (auto added = st->desk->routes().add(r.prefix, c->second); !added) {
-                return network_error{fmt::format("station '{}' route '{}': {}", st->spec.id, r.prefix,
-                                                 to_string(added.error()))};
+                return network_error{fmt::format("station '{}' route '{}': {}", st->spec.id,
+                                                 r.prefix, to_string(added.error()))};
             }
         }
     }
@@ -237,14 +251,14 @@ __extension__ using u128 = unsigned __int128;
 struct letter_chain {
     static constexpr std::size_t padded = 32;
     std::array<std::array<std::uint32_t, padded>, 26> cumulative{};  // padded with UINT32_MAX
-    std::array<u128, 26> magic{};                                     // ceil(2^128 / row total)
+    std::array<u128, 26> magic{};                                    // ceil(2^128 / row total)
     std::array<code, 26> codes{};
     letter_chain() {
         for (std::size_t a = 0; a < 26; ++a) {
             std::uint32_t total = 0;
             for (std::size_t b = 0; b < 26; ++b) {
-                total += static_cast<std::uint32_t>(
-                    protocol::letter_pair_count(static_cast<char>('A' + a), static_cast<char>('A' + b)));
+                total += static_cast<std::uint32_t>(protocol::letter_pair_count(
+                    static_cast<char>('A' + a), static_cast<char>('A' + b)));
                 cumulative[a][b] = total;
             }
             for (std::size_t b = 26; b < padded; ++b) cumulative[a][b] = ~std::uint32_t{0};
@@ -303,7 +317,8 @@ std::vector<code> synthetic_page_copy(xoshiro256ss& rng, std::size_t length) {
 void network::start_traffic() {
     for (std::size_t g = 0; g < generators_.size(); ++g) {
         auto& gen = generators_[g];
-        auto first = gen.spec.start + seconds_to_duration(gen.rng->exponential(3600.0 / gen.spec.cables_per_hour));
+        auto first = gen.spec.start +
+                     seconds_to_duration(gen.rng->exponential(3600.0 / gen.spec.cables_per_hour));
         engine_.schedule_at(std::max(first, engine_.now()), [this, g] { generate(g); });
     }
 }
@@ -328,11 +343,14 @@ void network::generate(std::size_t g) {
     f.codes = synthetic_page_copy(*gen.rng, length);
     (void)file(std::move(f));
     ++gen.made;
-    auto next = engine_.now() + seconds_to_duration(gen.rng->exponential(3600.0 / spec.cables_per_hour));
+    auto next =
+        engine_.now() + seconds_to_duration(gen.rng->exponential(3600.0 / spec.cables_per_hour));
     engine_.schedule_at(next, [this, g] { generate(g); });
 }
 
-std::size_t network::station_count() const noexcept { return stations_.size(); }
+std::size_t network::station_count() const noexcept {
+    return stations_.size();
+}
 
 const relay& network::station_relay(std::string_view id) const {
     for (const auto& st : stations_)
@@ -343,7 +361,8 @@ const relay& network::station_relay(std::string_view id) const {
 std::vector<std::string> network::circuit_directions() const {
     std::vector<std::string> out;
     for (const auto& st : stations_)
-        for (std::size_t c = 0; c < st->desk->circuit_count(); ++c) out.push_back(st->desk->designator(static_cast<circuit_id>(c)));
+        for (std::size_t c = 0; c < st->desk->circuit_count(); ++c)
+            out.push_back(st->desk->designator(static_cast<circuit_id>(c)));
     return out;
 }
 
@@ -366,7 +385,8 @@ transmission_counters network::line_totals() const {
 expected<cable_id, network_error> network::file(filing f) {
     std::optional<std::size_t> origin;
     if (auto at = station_index_.find(f.origin); at != station_index_.end()) origin = at->second;
-    if (!origin) return network_error{fmt::format("no station '{}' to file '{}' at", f.origin, f.label)};
+    if (!origin)
+        return network_error{fmt::format("no station '{}' to file '{}' at", f.origin, f.label)};
     if (f.addressees.empty()) return network_error{fmt::format("'{}' has no addressee", f.label)};
     cable c;
     c.id = next_id_++;
@@ -374,13 +394,15 @@ expected<cable_id, network_error> network::file(filing f) {
     c.filed = f.filed;
     for (const auto& a : f.addressees) {
         auto ri = routing_indicator::parse(a);
-        if (!ri) return network_error{fmt::format("'{}': '{}' is not a routing indicator", f.label, a)};
+        if (!ri)
+            return network_error{fmt::format("'{}': '{}' is not a routing indicator", f.label, a)};
         c.ris.push_back(ri.value());
     }
     c.length_chars = static_cast<std::uint32_t>(f.codes.size());
     auto codes = std::make_shared<const std::vector<code>>(std::move(f.codes));
     // The codes as filed are kept until the last copy is delivered, to count the garbles.
-    cables_[c.id] = cable_info{f.label, f.origin, codes, static_cast<std::uint32_t>(f.addressees.size())};
+    cables_[c.id] =
+        cable_info{f.label, f.origin, codes, static_cast<std::uint32_t>(f.addressees.size())};
     ++filed_count_;
     sim_time at = std::max(f.filed, engine_.now());
     engine_.schedule_at(at, [this, o = *origin, c, codes, label = f.label, at]() mutable {
@@ -398,8 +420,9 @@ void network::observe_serial(std::size_t si, const direction_link& via, channel_
     }
 }
 
-void network::arrive(std::size_t si, cable c, codes_ptr codes, const direction_link* via, channel_serial serial,
-                     std::vector<hop_record> hops, transmission_counters counters) {
+void network::arrive(std::size_t si, cable c, codes_ptr codes, const direction_link* via,
+                     channel_serial serial, std::vector<hop_record> hops,
+                     transmission_counters counters) {
     auto& st = *stations_[si];
     if (via) observe_serial(si, *via, serial);
     if (observer_) observer_->arrived(c.id, st.spec.id, engine_.now());
@@ -407,8 +430,10 @@ void network::arrive(std::size_t si, cable c, codes_ptr codes, const direction_l
     routing_indicators onward;
     bool local = false;
     for (const auto& ri : c.ris) {
-        if (st.own_ri && ri == *st.own_ri) local = true;
-        else onward.push_back(ri);
+        if (st.own_ri && ri == *st.own_ri)
+            local = true;
+        else
+            onward.push_back(ri);
     }
     if (local) deliver(si, c, codes ? *codes : std::vector<code>{}, hops, counters);
     if (onward.empty()) return;
@@ -422,8 +447,8 @@ void network::arrive(std::size_t si, cable c, codes_ptr codes, const direction_l
     if (held.refs == 0 && st.desk->held().empty()) st.copies.erase(c.id);
 }
 
-void network::deliver(std::size_t si, const cable& c, const std::vector<code>& codes, std::vector<hop_record> hops,
-                      transmission_counters counters) {
+void network::deliver(std::size_t si, const cable& c, const std::vector<code>& codes,
+                      std::vector<hop_record> hops, transmission_counters counters) {
     auto info = cables_.find(c.id);
     std::uint64_t garbled = 0;
     if (info != cables_.end() && info->second.sent) {
@@ -475,20 +500,23 @@ namespace {
 /// "0:00:23.8" (tenths of a second).
 std::string elapsed_text(sim_duration d) {
     auto tenths = std::chrono::duration_cast<std::chrono::milliseconds>(d).count() / 100;
-    return fmt::format("{}:{:02}:{:02}.{}", tenths / 36000, tenths / 600 % 60, tenths / 10 % 60, tenths % 10);
+    return fmt::format("{}:{:02}:{:02}.{}", tenths / 36000, tenths / 600 % 60, tenths / 10 % 60,
+                       tenths % 10);
 }
 }  // namespace
 
 std::string network::speed_of_service_report() const {
-    std::string out = fmt::format("{:<14} {:<3} {:<7} {:<6} {:<20} {:<20} {:>12} {:>10}  {}\n", "cable", "P", "from",
-                                  "to", "filed", "delivered", "elapsed", "objective", "met");
+    std::string out =
+        fmt::format("{:<14} {:<3} {:<7} {:<6} {:<20} {:<20} {:>12} {:>10}  {}\n", "cable", "P",
+                    "from", "to", "filed", "delivered", "elapsed", "objective", "met");
     std::array<std::size_t, protocol::precedence_levels> count{}, met{};
     for (const auto& d : deliveries_) {
         auto objective = protocol::handling_objective(d.prec);
         auto t = [](sim_time x) { return format_sim_time(x).substr(0, 19) + "Z"; };
         out += fmt::format("{:<14} {:<3} {:<7} {:<6} {:<20} {:<20} {:>12} {:>10}  {}\n", d.label,
-                           protocol::precedence_letter(d.prec), d.origin, d.destination, t(d.filed), t(d.delivered),
-                           elapsed_text(d.elapsed()), elapsed_text(objective), d.met_objective() ? "yes" : "NO");
+                           protocol::precedence_letter(d.prec), d.origin, d.destination, t(d.filed),
+                           t(d.delivered), elapsed_text(d.elapsed()), elapsed_text(objective),
+                           d.met_objective() ? "yes" : "NO");
         ++count[static_cast<std::size_t>(d.prec)];
         met[static_cast<std::size_t>(d.prec)] += d.met_objective();
     }
@@ -496,8 +524,10 @@ std::string network::speed_of_service_report() const {
         auto i = static_cast<std::size_t>(level);
         if (count[i])
             out += fmt::format("{:<10} {} of {} within {}\n",
-                               protocol::precedence_name(static_cast<protocol::precedence>(level)), met[i], count[i],
-                               elapsed_text(protocol::handling_objective(static_cast<protocol::precedence>(level))));
+                               protocol::precedence_name(static_cast<protocol::precedence>(level)),
+                               met[i], count[i],
+                               elapsed_text(protocol::handling_objective(
+                                   static_cast<protocol::precedence>(level))));
     }
     return out;
 }

@@ -12,9 +12,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "protocol/text/expected.hpp"
 #include "protocol/cable/precedence.hpp"
 #include "protocol/teletype/teletype_code.hpp"
+#include "protocol/text/expected.hpp"
 #include "sim/circuit.hpp"
 #include "sim/engine.hpp"
 #include "sim/noise.hpp"
@@ -67,8 +67,8 @@ struct delivered_cable {
 /// Speed of service of one precedence, summed over the deliveries.
 struct precedence_summary {
     std::uint64_t delivered = 0;
-    std::uint64_t met = 0;            ///< within the handling objective
-    double elapsed_seconds = 0;       ///< sum, filing to delivery
+    std::uint64_t met = 0;       ///< within the handling objective
+    double elapsed_seconds = 0;  ///< sum, filing to delivery
     sim_duration worst{};
     [[nodiscard]] double mean_seconds() const {
         return delivered ? elapsed_seconds / static_cast<double>(delivered) : 0.0;
@@ -115,9 +115,10 @@ struct interruption_event {
 
 /// Renderers (the replay, the exhibit) watch the network through this.
 class network_observer {
-public:
+  public:
     virtual ~network_observer() = default;
-    virtual void filed(cable_id, const std::string& /*label*/, const std::string& /*origin*/, sim_time) {}
+    virtual void filed(cable_id, const std::string& /*label*/, const std::string& /*origin*/,
+                       sim_time) {}
     virtual void transmission_started(const transmission_event&) {}
     virtual void interrupted(const interruption_event&) {}
     virtual void character(const character_event&) {}
@@ -146,7 +147,7 @@ struct network_error {
 };
 
 class network {
-public:
+  public:
     /// Builds stations, circuits and routes; the engine must outlive the network.
     static expected<std::unique_ptr<network>, network_error> build(const scenario& s, engine& e,
                                                                    network_options options = {});
@@ -161,7 +162,9 @@ public:
     /// Starts the scenario's traffic generators (synthetic cables of random text).
     void start_traffic();
 
-    [[nodiscard]] const std::vector<delivered_cable>& deliveries() const noexcept { return deliveries_; }
+    [[nodiscard]] const std::vector<delivered_cable>& deliveries() const noexcept {
+        return deliveries_;
+    }
     [[nodiscard]] std::uint64_t delivered_count() const noexcept { return delivered_count_; }
     [[nodiscard]] std::uint64_t filed_count() const noexcept { return filed_count_; }
     /// Counters and speed of service over every delivery so far.
@@ -172,26 +175,33 @@ public:
     [[nodiscard]] const relay& station_relay(std::string_view id) const;
     /// Every direction of every circuit: "trans-pacific WTE10>WHR".
     [[nodiscard]] std::vector<std::string> circuit_directions() const;
-    [[nodiscard]] const circuit* direction(std::string_view circuit_id, std::string_view from) const;
+    [[nodiscard]] const circuit* direction(std::string_view circuit_id,
+                                           std::string_view from) const;
     /// Serial gaps and duplicates found on incoming channels, in order.
-    [[nodiscard]] const std::vector<std::pair<std::string, serial_finding>>& serial_findings() const noexcept {
+    [[nodiscard]] const std::vector<std::pair<std::string, serial_finding>>& serial_findings()
+        const noexcept {
         return serial_findings_;
     }
     /// Speed of service of every delivered cable, as a table.
     [[nodiscard]] std::string speed_of_service_report() const;
 
-private:
+  private:
     struct station;
     struct direction_link;
     network(engine& e, network_options options);
-    void arrive(std::size_t station_index, cable c, std::shared_ptr<const std::vector<protocol::code>> codes,
-                const direction_link* via, channel_serial serial, std::vector<hop_record> hops,
+    void arrive(std::size_t station_index, cable c,
+                std::shared_ptr<const std::vector<protocol::code>> codes, const direction_link* via,
+                channel_serial serial, std::vector<hop_record> hops,
                 transmission_counters counters);
-    void observe_serial(std::size_t station_index, const direction_link& via, channel_serial serial);
-    void deliver(std::size_t station_index, const cable& c, const std::vector<protocol::code>& codes,
-                 std::vector<hop_record> hops, transmission_counters counters);
+    void observe_serial(std::size_t station_index, const direction_link& via,
+                        channel_serial serial);
+    void deliver(std::size_t station_index, const cable& c,
+                 const std::vector<protocol::code>& codes, std::vector<hop_record> hops,
+                 transmission_counters counters);
     /// Hop records are kept for deliveries() and the observer only.
-    [[nodiscard]] bool recording_hops() const noexcept { return options_.keep_deliveries || observer_ != nullptr; }
+    [[nodiscard]] bool recording_hops() const noexcept {
+        return options_.keep_deliveries || observer_ != nullptr;
+    }
 
     engine& engine_;
     network_options options_;

@@ -50,8 +50,8 @@
 #include <string>
 #include <vector>
 
-#include "protocol/text/expected.hpp"
 #include "protocol/teletype/teletype_code.hpp"
+#include "protocol/text/expected.hpp"
 #include "sim/clock.hpp"
 #include "sim/line_profile.hpp"
 #include "sim/random/random.hpp"

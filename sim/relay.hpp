@@ -28,8 +28,8 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/text/expected.hpp"
 #include "protocol/cable/precedence.hpp"
+#include "protocol/text/expected.hpp"
 #include "sim/circuit_queue.hpp"
 #include "sim/clock.hpp"
 #include "sim/engine.hpp"

@@ -15,9 +15,9 @@ namespace hakto::sim {
 using circuit_id = std::uint32_t;
 
 enum class routing_error {
-    empty,             ///< no letters
-    too_long,          ///< more than 8 letters
-    not_a_letter,      ///< not A-Z, or 0-9 after the first letter (lower case is accepted and raised)
+    empty,         ///< no letters
+    too_long,      ///< more than 8 letters
+    not_a_letter,  ///< not A-Z, or 0-9 after the first letter (lower case is accepted and raised)
     duplicate_prefix,  ///< the table already routes this prefix
 };
 

@@ -9,38 +9,18 @@
 #include <toml++/toml.h>
 
 #include "protocol/text/text_util.hpp"
-#include "sim/embedded.hpp"
+#include "sim/io/embedded.hpp"
+#include "sim/io/file_reader.hpp"
 #include "sim/routing_table.hpp"
 
 namespace hakto::sim {
 namespace {
 
-/// toml++ places an error met at the end of the input one column past the last character, or
-/// on the line after the last: such a place is moved back to the end of the input, so that every
-/// error names a place the file has.
-scenario_place clamp_to_text(std::string_view text, scenario_place p) {
-    std::size_t line = 1, start = 0;
-    while (line < std::max<std::size_t>(p.line, 1)) {
-        auto nl = text.find('\n', start);
-        if (nl == std::string_view::npos) break;
-        start = nl + 1;
-        ++line;
-    }
-    auto end = text.find('\n', start);
-    auto chars = protocol::utf8_length(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (line < p.line || p.column == 0) return {line, chars + 1};
-    return {line, std::min(p.column, chars + 1)};
-}
-
-scenario_place place_of(const toml::node& n) {
-    const auto& s = n.source();
-    return {static_cast<std::size_t>(s.begin.line), static_cast<std::size_t>(s.begin.column)};
-}
-
 /// Reads one TOML table into fields, collecting errors that name the field and its place.
 class table_reader {
-public:
-    table_reader(const toml::table& t, std::string path, std::string_view file, scenario_errors& errors)
+  public:
+    table_reader(const toml::table& t, std::string path, std::string_view file,
+                 scenario_errors& errors)
         : t_(t), path_(std::move(path)), file_(file), errors_(errors) {}
 
     scenario_place where() const { return place_of(t_); }
@@ -48,7 +28,8 @@ public:
 
     void fail(std::string_view key, const toml::node* n, std::string message) const {
         errors_.push_back(scenario_error{std::string{file_}, n ? place_of(*n) : place_of(t_),
-                                         key.empty() ? path_ : path_ + "." + std::string{key}, std::move(message)});
+                                         key.empty() ? path_ : path_ + "." + std::string{key},
+                                         std::move(message)});
     }
 
     const toml::node* get(std::string_view key) {
@@ -130,8 +111,9 @@ public:
             fail(key, n, "must lie between the years 1700 and 2200");
             return std::nullopt;
         }
-        auto t = sys_days{ymd} + hours{dt->time.hour} + minutes{dt->time.minute} + seconds{dt->time.second} +
-                 nanoseconds{dt->time.nanosecond} - minutes{dt->offset->minutes};
+        auto t = sys_days{ymd} + hours{dt->time.hour} + minutes{dt->time.minute} +
+                 seconds{dt->time.second} + nanoseconds{dt->time.nanosecond} -
+                 minutes{dt->offset->minutes};
         return to_sim_time(t);
     }
 
@@ -149,8 +131,10 @@ public:
             return out;
         }
         for (const auto& e : *a) {
-            if (auto s = e.value<std::string>()) out.push_back(*s);
-            else fail(key, &e, "must hold strings only");
+            if (auto s = e.value<std::string>())
+                out.push_back(*s);
+            else
+                fail(key, &e, "must hold strings only");
         }
         return out;
     }
@@ -159,10 +143,11 @@ public:
     void reject_unknown() const {
         for (const auto& [k, v] : t_)
             if (!seen_.count(std::string{k.str()}))
-                fail(k.str(), &v, fmt::format("is not a field of {}", path_.empty() ? "the scenario" : path_));
+                fail(k.str(), &v,
+                     fmt::format("is not a field of {}", path_.empty() ? "the scenario" : path_));
     }
 
-private:
+  private:
     const toml::table& t_;
     std::string path_;
     std::string_view file_;
@@ -189,8 +174,10 @@ std::vector<const toml::table*> table_list(table_reader& r, std::string_view key
         return out;
     }
     for (const auto& e : *a) {
-        if (auto t = e.as_table()) out.push_back(t);
-        else r.fail(key, &e, "must hold tables only");
+        if (auto t = e.as_table())
+            out.push_back(t);
+        else
+            r.fail(key, &e, "must hold tables only");
     }
     return out;
 }
@@ -224,8 +211,8 @@ std::optional<outage_fill> fill_field(table_reader& r) {
     return std::nullopt;
 }
 
-std::optional<noise_config> read_noise(const toml::table& t, const std::string& path, std::string_view file,
-                                       scenario_errors& errors) {
+std::optional<noise_config> read_noise(const toml::table& t, const std::string& path,
+                                       std::string_view file, scenario_errors& errors) {
     table_reader r{t, path, file, errors};
     noise_config n;
     if (auto seed = r.integer("seed")) n.seed = static_cast<std::uint64_t>(*seed);
@@ -246,8 +233,10 @@ std::optional<noise_config> read_noise(const toml::table& t, const std::string& 
         auto b = orr.time("begin", true);
         auto e = orr.time("end", true);
         auto f = fill_field(orr);
-        if (b && e && *e <= *b) orr.fail("end", orr.get("end"), "must be after begin");
-        else if (b && e && f) n.scheduled.push_back(outage_window{*b, *e, *f});
+        if (b && e && *e <= *b)
+            orr.fail("end", orr.get("end"), "must be after begin");
+        else if (b && e && f)
+            n.scheduled.push_back(outage_window{*b, *e, *f});
         orr.reject_unknown();
     }
     if (auto f = subtable(r, "fades")) {
@@ -255,7 +244,8 @@ std::optional<noise_config> read_noise(const toml::table& t, const std::string& 
         random_outages ro;
         auto per_hour = fr.number("per_hour", true);
         auto mean = fr.number("mean_seconds", true);
-        if (per_hour && *per_hour < 0) fr.fail("per_hour", fr.get("per_hour"), "must not be negative");
+        if (per_hour && *per_hour < 0)
+            fr.fail("per_hour", fr.get("per_hour"), "must not be negative");
         if (mean && *mean <= 0) fr.fail("mean_seconds", fr.get("mean_seconds"), "must be positive");
         if (auto fill = fill_field(fr)) ro.fill = *fill;
         if (per_hour && mean && *per_hour >= 0 && *mean > 0) {
@@ -273,22 +263,19 @@ std::optional<protocol::precedence> precedence_field(table_reader& r, std::strin
     auto s = r.str(key);
     if (!s) return std::nullopt;
     auto p = protocol::precedence_from_string(*s);
-    if (!p) r.fail(key, r.get(key), fmt::format("'{}' is not a precedence (Y, Z, O, P, R or its name)", *s));
+    if (!p)
+        r.fail(key, r.get(key),
+               fmt::format("'{}' is not a precedence (Y, Z, O, P, R or its name)", *s));
     return p;
 }
 
 void check_routing_indicator(table_reader& r, std::string_view key, const std::string& ri) {
     if (auto p = routing_indicator::parse(ri); !p)
-        r.fail(key, r.get(key), fmt::format("'{}' is not a routing indicator: {}", ri, to_string(p.error())));
+        r.fail(key, r.get(key),
+               fmt::format("'{}' is not a routing indicator: {}", ri, to_string(p.error())));
 }
 
 }  // namespace
-
-std::string scenario_error::to_string() const {
-    std::string place = file;
-    if (where.line) place += fmt::format(":{}:{}", where.line, where.column);
-    return fmt::format("{}: {}: {}", place, field.empty() ? "scenario" : field, message);
-}
 
 const station_spec* scenario::find_station(std::string_view id) const {
     for (const auto& s : stations)
@@ -304,18 +291,13 @@ const circuit_spec* scenario::find_circuit(std::string_view id) const {
 
 expected<scenario, scenario_errors> load_scenario(std::string_view text, std::string_view file) {
     scenario_errors errors;
-    toml::table root;
-    try {
-        root = toml::parse(text, file);
-    } catch (const toml::parse_error& e) {
-        const auto& s = e.source();
-        errors.push_back(scenario_error{std::string{file},
-                                        clamp_to_text(text, {static_cast<std::size_t>(s.begin.line),
-                                                             static_cast<std::size_t>(s.begin.column)}),
-                                        "",
-                                        std::string{e.description()}});
+    auto parsed = parse_toml(text, file);
+    if (!parsed) {
+        errors.push_back(parsed.error());
+        errors.back().field = "scenario";
         return errors;
     }
+    const toml::table& root = parsed.value();
     scenario sc;
     table_reader top{root, "", file, errors};
     if (auto head = subtable(top, "scenario")) {
@@ -337,17 +319,25 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
         s.where = r.where();
         if (auto v = r.str("id", true)) s.id = *v;
         s.routing_indicator = r.str("routing_indicator").value_or(s.id);
-        if (!s.routing_indicator.empty()) check_routing_indicator(r, r.get("routing_indicator") ? "routing_indicator" : "id", s.routing_indicator);
+        if (!s.routing_indicator.empty())
+            check_routing_indicator(r, r.get("routing_indicator") ? "routing_indicator" : "id",
+                                    s.routing_indicator);
         if (auto v = r.str("name")) s.name = *v;
         if (auto v = r.str("place")) s.place = *v;
         if (auto v = r.str("kind")) {
-            if (*v == "terminal") s.kind = station_kind::terminal;
-            else if (*v == "relay") s.kind = station_kind::relay;
-            else r.fail("kind", r.get("kind"), "must be \"terminal\" or \"relay\"");
+            if (*v == "terminal")
+                s.kind = station_kind::terminal;
+            else if (*v == "relay")
+                s.kind = station_kind::relay;
+            else
+                r.fail("kind", r.get("kind"), "must be \"terminal\" or \"relay\"");
         }
         if (auto v = r.integer("utc_offset")) {
-            if (*v < -12 || *v > 14) r.fail("utc_offset", r.get("utc_offset"), "must be whole hours between -12 and +14");
-            else s.utc_offset_hours = static_cast<int>(*v);
+            if (*v < -12 || *v > 14)
+                r.fail("utc_offset", r.get("utc_offset"),
+                       "must be whole hours between -12 and +14");
+            else
+                s.utc_offset_hours = static_cast<int>(*v);
         }
         std::size_t j = 0;
         for (auto rt : table_list(r, "route")) {
@@ -363,7 +353,8 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
             s.routes.push_back(route);
         }
         r.reject_unknown();
-        if (!s.id.empty() && sc.find_station(s.id)) r.fail("id", r.get("id"), fmt::format("station '{}' is defined twice", s.id));
+        if (!s.id.empty() && sc.find_station(s.id))
+            r.fail("id", r.get("id"), fmt::format("station '{}' is defined twice", s.id));
         sc.stations.push_back(std::move(s));
     }
 
@@ -384,24 +375,33 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
         if (auto v = r.str("description")) c.description = *v;
         if (auto v = r.str("speed")) {
             auto p = find_profile(*v);
-            if (p) c.profile = p.value();
-            else r.fail("speed", r.get("speed"), p.error().message);
+            if (p)
+                c.profile = p.value();
+            else
+                r.fail("speed", r.get("speed"), p.error().message);
         }
         if (auto d = duration_field(r, "delay_ms")) c.propagation_delay = *d;
         if (auto v = r.str("code")) {
-            if (*v == "ustty" || *v == "us-tty") c.code = protocol::code_set::us_tty;
-            else if (*v == "ita2") c.code = protocol::code_set::ita2;
-            else r.fail("code", r.get("code"), "must be \"ustty\" or \"ita2\"");
+            if (*v == "ustty" || *v == "us-tty")
+                c.code = protocol::code_set::us_tty;
+            else if (*v == "ita2")
+                c.code = protocol::code_set::ita2;
+            else
+                r.fail("code", r.get("code"), "must be \"ustty\" or \"ita2\"");
         }
         if (auto v = r.boolean("usos")) c.usos = *v;
-        if (auto n = subtable(r, "noise")) c.noise = read_noise(*n, r.path() + ".noise", file, errors);
+        if (auto n = subtable(r, "noise"))
+            c.noise = read_noise(*n, r.path() + ".noise", file, errors);
         if (auto cr = subtable(r, "crypto")) {
             table_reader rr{*cr, r.path() + ".crypto", file, errors};
             crypto_spec cs;
             if (auto v = rr.integer("key_seed", true)) cs.key_seed = static_cast<std::uint64_t>(*v);
             if (auto v = rr.integer("key_length")) {
-                if (*v < 1 || *v > 100'000'000) rr.fail("key_length", rr.get("key_length"), "must be between 1 and 100,000,000");
-                else cs.key_length = static_cast<std::size_t>(*v);
+                if (*v < 1 || *v > 100'000'000)
+                    rr.fail("key_length", rr.get("key_length"),
+                            "must be between 1 and 100,000,000");
+                else
+                    cs.key_length = static_cast<std::size_t>(*v);
             }
             rr.reject_unknown();
             c.crypto = cs;
@@ -409,8 +409,10 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
         r.reject_unknown();
         for (const auto& end : {c.a, c.b})
             if (!end.empty() && !sc.find_station(end))
-                r.fail("between", r.get("between"), fmt::format("no station '{}' (stations come before circuits)", end));
-        if (!c.id.empty() && sc.find_circuit(c.id)) r.fail("id", r.get("id"), fmt::format("circuit '{}' is defined twice", c.id));
+                r.fail("between", r.get("between"),
+                       fmt::format("no station '{}' (stations come before circuits)", end));
+        if (!c.id.empty() && sc.find_circuit(c.id))
+            r.fail("id", r.get("id"), fmt::format("circuit '{}' is defined twice", c.id));
         sc.circuits.push_back(std::move(c));
     }
 
@@ -421,10 +423,13 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
             const auto& rt = s.routes[j];
             auto c = sc.find_circuit(rt.circuit);
             std::string field = fmt::format("station[{}].route[{}].circuit", i, j);
-            if (!c) errors.push_back({std::string{file}, rt.where, field, fmt::format("no circuit '{}'", rt.circuit)});
-            else if (c->a != s.id && c->b != s.id)
+            if (!c)
                 errors.push_back({std::string{file}, rt.where, field,
-                                  fmt::format("circuit '{}' does not reach station '{}'", rt.circuit, s.id)});
+                                  fmt::format("no circuit '{}'", rt.circuit)});
+            else if (c->a != s.id && c->b != s.id)
+                errors.push_back(
+                    {std::string{file}, rt.where, field,
+                     fmt::format("circuit '{}' does not reach station '{}'", rt.circuit, s.id)});
         }
     }
 
@@ -436,7 +441,8 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
         if (auto v = r.str("id", true)) c.id = *v;
         if (auto v = r.str("origin", true)) {
             c.origin = *v;
-            if (!sc.find_station(*v)) r.fail("origin", r.get("origin"), fmt::format("no station '{}'", *v));
+            if (!sc.find_station(*v))
+                r.fail("origin", r.get("origin"), fmt::format("no station '{}'", *v));
         }
         c.addressees = r.strings("to", true);
         for (const auto& a : c.addressees) check_routing_indicator(r, "to", a);
@@ -447,8 +453,10 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
         c.text_file = r.str("text_file");
         c.frus_document = r.str("frus_document");
         if (auto v = r.integer("length")) {
-            if (*v < 1 || *v > 10'000'000) r.fail("length", r.get("length"), "must be between 1 and 10,000,000 characters");
-            else c.length_chars = static_cast<std::uint32_t>(*v);
+            if (*v < 1 || *v > 10'000'000)
+                r.fail("length", r.get("length"), "must be between 1 and 10,000,000 characters");
+            else
+                c.length_chars = static_cast<std::uint32_t>(*v);
         }
         if (auto v = r.str("note")) c.note = *v;
         if (!c.text && !c.text_file && !c.frus_document && !c.length_chars)
@@ -464,13 +472,16 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
         g.where = r.where();
         if (auto v = r.str("origin", true)) {
             g.origin = *v;
-            if (!sc.find_station(*v)) r.fail("origin", r.get("origin"), fmt::format("no station '{}'", *v));
+            if (!sc.find_station(*v))
+                r.fail("origin", r.get("origin"), fmt::format("no station '{}'", *v));
         }
         g.addressees = r.strings("to", true);
         for (const auto& a : g.addressees) check_routing_indicator(r, "to", a);
         if (auto v = r.number("cables_per_hour", true)) {
-            if (*v <= 0) r.fail("cables_per_hour", r.get("cables_per_hour"), "must be positive");
-            else g.cables_per_hour = *v;
+            if (*v <= 0)
+                r.fail("cables_per_hour", r.get("cables_per_hour"), "must be positive");
+            else
+                g.cables_per_hour = *v;
         }
         if (auto m = subtable(r, "mix")) {
             table_reader mr{*m, r.path() + ".mix", file, errors};
@@ -483,7 +494,8 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
                 if (v && *v < 0) mr.fail(key, mr.get(key), "must not be negative");
                 total += v.value_or(0.0);
             }
-            if (total <= 0) mr.fail("", nullptr, "needs at least one positive share (R, P, O, Z, Y)");
+            if (total <= 0)
+                mr.fail("", nullptr, "needs at least one positive share (R, P, O, Z, Y)");
             mr.reject_unknown();
         }
         if (auto len = r.get("length")) {
@@ -491,8 +503,10 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
             if (!a || a->size() != 2 || !(*a)[0].is_integer() || !(*a)[1].is_integer()) {
                 r.fail("length", len, "must be [min, max] in characters");
             } else {
-                auto lo = (*a)[0].value<std::int64_t>().value_or(0), hi = (*a)[1].value<std::int64_t>().value_or(0);
-                if (lo < 1 || hi < lo || hi > 10'000'000) r.fail("length", len, "must satisfy 1 <= min <= max <= 10,000,000");
+                auto lo = (*a)[0].value<std::int64_t>().value_or(0),
+                     hi = (*a)[1].value<std::int64_t>().value_or(0);
+                if (lo < 1 || hi < lo || hi > 10'000'000)
+                    r.fail("length", len, "must satisfy 1 <= min <= max <= 10,000,000");
                 else {
                     g.min_chars = static_cast<std::uint32_t>(lo);
                     g.max_chars = static_cast<std::uint32_t>(hi);
@@ -502,8 +516,10 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
         g.start = r.time("start").value_or(sc.start);
         g.end = r.time("end");
         if (auto v = r.integer("count")) {
-            if (*v < 0) r.fail("count", r.get("count"), "must not be negative");
-            else g.count = static_cast<std::uint64_t>(*v);
+            if (*v < 0)
+                r.fail("count", r.get("count"), "must not be negative");
+            else
+                g.count = static_cast<std::uint64_t>(*v);
         }
         if (!g.end && !g.count) r.fail("", nullptr, "needs an end time or a count");
         if (auto v = r.integer("seed")) g.seed = static_cast<std::uint64_t>(*v);
@@ -511,20 +527,18 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
         sc.traffic.push_back(std::move(g));
     }
     top.reject_unknown();
-    if (sc.stations.empty()) top.fail("station", nullptr, "a scenario needs at least one [[station]]");
+    if (sc.stations.empty())
+        top.fail("station", nullptr, "a scenario needs at least one [[station]]");
     if (!errors.empty()) return errors;
     return sc;
 }
 
 expected<scenario, scenario_errors> load_scenario_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return scenario_errors{{path, {}, "", "cannot open the file"}};
-    std::ostringstream s;
-    s << f.rdbuf();
-    if (f.bad()) return scenario_errors{{path, {}, "", "read error"}};
-    auto text = s.str();
-    if (text.size() > (16u << 20)) return scenario_errors{{path, {}, "", "larger than 16 MiB: not a scenario"}};
-    return load_scenario(text, path);
+    auto text = read_file(path, 16u << 20);
+    if (!text)
+        return scenario_errors{
+            {path, {}, "scenario", text.error().message().substr(path.size() + 2)}};
+    return load_scenario(text.value(), path);
 }
 
 expected<scenario, scenario_errors> load_named_scenario(const std::string& name_or_path) {

@@ -10,19 +10,18 @@
 #include <string_view>
 #include <vector>
 
-#include "protocol/text/expected.hpp"
 #include "protocol/cable/precedence.hpp"
 #include "protocol/teletype/teletype_code.hpp"
+#include "protocol/text/expected.hpp"
 #include "sim/clock.hpp"
+#include "sim/io/toml_reader.hpp"
 #include "sim/line_profile.hpp"
 #include "sim/noise.hpp"
 
 namespace hakto::sim {
 
-struct scenario_place {
-    std::size_t line = 0;
-    std::size_t column = 0;
-};
+/// Where a field of a scenario file stands.
+using scenario_place = toml_place;
 
 struct route_spec {
     std::string prefix;   ///< routing-indicator prefix; empty = the default route
@@ -64,17 +63,17 @@ struct circuit_spec {
 };
 
 struct cable_spec {
-    std::string id;      ///< "HAKTO 12"
-    std::string origin;  ///< station id
+    std::string id;                       ///< "HAKTO 12"
+    std::string origin;                   ///< station id
     std::vector<std::string> addressees;  ///< routing indicators
     protocol::precedence prec = protocol::precedence::routine;
     sim_time filed{};
-    std::optional<std::string> text;       ///< the page copy itself
+    std::optional<std::string> text;  ///< the page copy itself
     /// The header lines as printed (routing line, precedence and DTG, …), used with the
     /// marked placeholder body when the text itself is not at hand.
     std::optional<std::string> header;
-    std::optional<std::string> text_file;  ///< a file with it (relative to the scenario)
-    std::optional<std::string> frus_document;  ///< "d143": text from a FRUS TEI file
+    std::optional<std::string> text_file;       ///< a file with it (relative to the scenario)
+    std::optional<std::string> frus_document;   ///< "d143": text from a FRUS TEI file
     std::optional<std::uint32_t> length_chars;  ///< when there is no text: how long it is
     std::string note;
     scenario_place where;
@@ -109,19 +108,14 @@ struct scenario {
     const circuit_spec* find_circuit(std::string_view id) const;
 };
 
-struct scenario_error {
-    std::string file;
-    scenario_place where;
-    std::string field;  ///< "circuit[2].speed"
-    std::string message;
-    /// "file:line:col: circuit[2].speed: unknown speed profile '61wpm'"
-    std::string to_string() const;
-};
-
-using scenario_errors = std::vector<scenario_error>;
+/// What is wrong in a scenario file, and where: "file:line:col: circuit[2].speed: unknown speed
+/// profile '61wpm'" (the one format of hakto's TOML problems, sim/io/toml_reader.hpp).
+using scenario_error = toml_problem;
+using scenario_errors = toml_problems;
 
 /// Reads a scenario from TOML text. `file` names it in the errors.
-expected<scenario, scenario_errors> load_scenario(std::string_view toml_text, std::string_view file);
+expected<scenario, scenario_errors> load_scenario(std::string_view toml_text,
+                                                  std::string_view file);
 /// Reads a scenario file.
 expected<scenario, scenario_errors> load_scenario_file(const std::string& path);
 

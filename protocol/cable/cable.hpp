@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "protocol/text/diagnostic.hpp"
 #include "protocol/cable/dtg.hpp"
 #include "protocol/cable/precedence.hpp"
 #include "protocol/cable/routing_line.hpp"
 #include "protocol/cable/series_tag.hpp"
+#include "protocol/text/diagnostic.hpp"
 
 namespace hakto::protocol {
 
@@ -122,7 +122,16 @@ struct eo_line {
 };
 
 /// Which header lines a cable printed, in order (so a cable can be written back as it came).
-enum class header_field { routing, precedence_dtg, date_line, to, from, info, classification, series };
+enum class header_field {
+    routing,
+    precedence_dtg,
+    date_line,
+    to,
+    from,
+    info,
+    classification,
+    series
+};
 
 /// How the cable was laid out where it was read; the formatter can reproduce it.
 struct cable_layout {
@@ -135,17 +144,17 @@ struct cable_layout {
     /// keeps the garble.
     std::optional<std::string> dtg_as_printed;
     // State telegrams and the Situation Room form.
-    std::string subject_keyword = "SUBJECT";  ///< or "SUBJ"
-    std::string reference_keyword = "REF";    ///< or "REFS"
-    std::string reference_separator = " ";    ///< between references on one line: "; ", ", "
-    bool references_on_own_lines = false;     ///< "REFS: A. …" then "B. …" on the next line
+    std::string subject_keyword = "SUBJECT";     ///< or "SUBJ"
+    std::string reference_keyword = "REF";       ///< or "REFS"
+    std::string reference_separator = " ";       ///< between references on one line: "; ", ", "
+    bool references_on_own_lines = false;        ///< "REFS: A. …" then "B. …" on the next line
     bool series_on_classification_line = false;  ///< "S E C R E T STATE 233117 TOSEC 140058"
     bool series_in_from = false;                 ///< "FM THE SITUATION ROOM //TOHAK 003//"
     /// How many handling captions close the classification line ("… PEKING 2167 EXDIS").
     std::size_t handling_on_classification_line = 0;
-    bool bt_before_text = false;                 ///< a BT line between the heading and the text
-    bool end_of_message = false;                 ///< NNN or NNNN after the text
-    std::string end_marker = "NNNN";             ///< as written: NNN or NNNN
+    bool bt_before_text = false;      ///< a BT line between the heading and the text
+    bool end_of_message = false;      ///< NNN or NNNN after the text
+    std::string end_marker = "NNNN";  ///< as written: NNN or NNNN
     /// FRUS printed form: the series in the edition's case ("Hakto 46/226.").
     bool series_title_case = false;
     friend bool operator==(const cable_layout&, const cable_layout&) = default;
@@ -176,11 +185,12 @@ struct cable {
     std::optional<series_tag> series;
     std::vector<std::string> handling;      ///< captions and codewords: "NODIS", "CHEROKEE"
     std::vector<std::string> instructions;  ///< passing instructions: "DEPT FOR A AND EA"
-    std::optional<std::string> repeat_notice;  ///< "FOLLOWING REPEAT TOKYO 15604 ACTION SECSTATE OCT 7."
+    std::optional<std::string>
+        repeat_notice;  ///< "FOLLOWING REPEAT TOKYO 15604 ACTION SECSTATE OCT 7."
     std::optional<eo_line> eo;
     std::vector<std::string> tags;  ///< "OVIP (FORD, GERALD)", "PFOR"
     std::optional<std::string> subject;
-    std::vector<std::string> references;  ///< "STATE 140795 (NOTAL)", "A. PHNOM PENH 830"
+    std::vector<std::string> references;        ///< "STATE 140795 (NOTAL)", "A. PHNOM PENH 830"
     std::optional<std::string> via;             ///< Situation Room "VIA 86970"
     std::optional<std::string> message_number;  ///< Situation Room "WH40366"
     std::vector<paragraph> paragraphs;
@@ -218,12 +228,12 @@ struct memo {
 /// A published document (as in FRUS): a title, the cable, the covering memorandum and the
 /// numbered source notes. Any part may be absent.
 struct document_title {
-    std::string text;                      ///< without the trailing note markers
-    std::optional<int> document_number;    ///< 143
-    std::optional<series_tag> series;      ///< HAKTO 12
-    std::optional<std::string> place;      ///< "Beijing"
-    std::optional<std::string> dateline;   ///< "June 21, 1972, 1615Z"
-    std::optional<dtg> time;               ///< 211615Z JUN 72, from the dateline
+    std::string text;                     ///< without the trailing note markers
+    std::optional<int> document_number;   ///< 143
+    std::optional<series_tag> series;     ///< HAKTO 12
+    std::optional<std::string> place;     ///< "Beijing"
+    std::optional<std::string> dateline;  ///< "June 21, 1972, 1615Z"
+    std::optional<dtg> time;              ///< 211615Z JUN 72, from the dateline
     /// "June 21, 1972" from the dateline when it gives no time of day.
     std::optional<calendar_date> date;
     /// Sender and addressee as the title names them: "From the President’s Assistant for
@@ -254,12 +264,12 @@ enum class line_role {
     precedence_dtg,
     precedence_words,  ///< "OP IMMED": prosigns and the precedence in words (Situation Room)
     date_line,
-    to,    ///< index: into cable::to
+    to,  ///< index: into cable::to
     from,
-    info,  ///< index: into cable::info
-    via,             ///< "VIA 86970" (Situation Room)
-    message_number,  ///< "WH40366" (Situation Room)
-    classification,  ///< a marking alone on its line
+    info,                      ///< index: into cable::info
+    via,                       ///< "VIA 86970" (Situation Room)
+    message_number,            ///< "WH40366" (Situation Room)
+    classification,            ///< a marking alone on its line
     classification_reference,  ///< "C O N F I D E N T I A L PEKING 2167"
     series,
     // The archived State telegram (PlusD): what the archive printed around the telegram.
@@ -273,22 +283,22 @@ enum class line_role {
     desired_distribution,
     separator,  ///< the dashed line above the telegram
     // The head of a State telegram's text.
-    handling,     ///< captions and codewords: NODIS, EXDIS, CHEROKEE
-    instruction,  ///< a passing instruction: "DEPT FOR A AND EA"
+    handling,       ///< captions and codewords: NODIS, EXDIS, CHEROKEE
+    instruction,    ///< a passing instruction: "DEPT FOR A AND EA"
     repeat_notice,  ///< "FOLLOWING REPEAT TOKYO 15604 ACTION SECSTATE OCT 7."
-    quote,        ///< QUOTE / QTE / UNQUOTE / UNQTE: a repeated cable begins or ends
-    eo,           ///< "E.O. 11652: GDS"
-    tags,         ///< "TAGS: PFOR, CH"
-    subject,      ///< "SUBJECT:" / "SUBJ:"
-    reference,    ///< "REF:" / "REFS:"
-    acp127_fl1,   ///< VZCZC + channel designator + serial
-    acp127_fl2,   ///< precedence prosigns + routing indicators
-    acp127_fl3,   ///< DE <RI> #SSN JJJHHMM
-    acp127_fl4,   ///< ZNY / ZNR security warning
-    acp127_bt,    ///< BT before or after the text
-    acp127_fl15,  ///< #SSN again
-    acp127_end,   ///< NNNN (NNN in State telegrams)
-    paragraph,    ///< index: into cable::paragraphs
+    quote,          ///< QUOTE / QTE / UNQUOTE / UNQTE: a repeated cable begins or ends
+    eo,             ///< "E.O. 11652: GDS"
+    tags,           ///< "TAGS: PFOR, CH"
+    subject,        ///< "SUBJECT:" / "SUBJ:"
+    reference,      ///< "REF:" / "REFS:"
+    acp127_fl1,     ///< VZCZC + channel designator + serial
+    acp127_fl2,     ///< precedence prosigns + routing indicators
+    acp127_fl3,     ///< DE <RI> #SSN JJJHHMM
+    acp127_fl4,     ///< ZNY / ZNR security warning
+    acp127_bt,      ///< BT before or after the text
+    acp127_fl15,    ///< #SSN again
+    acp127_end,     ///< NNNN (NNN in State telegrams)
+    paragraph,      ///< index: into cable::paragraphs
     signoff,
     signature,    ///< the drafter's or principal's name closing a State telegram
     page_marker,  ///< "[Page N]" alone on a line
@@ -307,8 +317,8 @@ std::string_view to_string(line_role r);
 struct line_reading {
     std::size_t line = 0;  ///< 1-based line of the input
     line_role role = line_role::paragraph;
-    std::size_t index = 0;     ///< which paragraph, bullet, note or addressee (see line_role)
-    bool continuation = false; ///< the line continues the element a line before began
+    std::size_t index = 0;      ///< which paragraph, bullet, note or addressee (see line_role)
+    bool continuation = false;  ///< the line continues the element a line before began
 };
 
 struct document {
@@ -317,8 +327,8 @@ struct document {
     std::optional<memo> covering_memo;
     std::vector<source_note> notes;
     std::vector<document_part> parts;
-    std::vector<int> page_breaks;  ///< "[Page N]" markers seen, in order
-    diagnostics notes_for_reader;  ///< every diagnostic, in input order
+    std::vector<int> page_breaks;        ///< "[Page N]" markers seen, in order
+    diagnostics notes_for_reader;        ///< every diagnostic, in input order
     std::vector<line_reading> line_map;  ///< every non-blank line read, in input order
     std::vector<std::string> preamble;   ///< lines before the header, kept as they were
 };

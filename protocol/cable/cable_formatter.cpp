@@ -10,9 +10,10 @@ namespace hakto::protocol {
 namespace {
 
 const std::vector<header_field> canonical_order = {
-    header_field::routing, header_field::precedence_dtg, header_field::date_line,
-    header_field::classification, header_field::to, header_field::from,
-    header_field::info, header_field::series};
+    header_field::routing,   header_field::precedence_dtg,
+    header_field::date_line, header_field::classification,
+    header_field::to,        header_field::from,
+    header_field::info,      header_field::series};
 
 bool printed(const cable& c, const format_options& o, const char* field) {
     return !(o.as_received && c.inferred.count(field));
@@ -59,27 +60,35 @@ void put_envelope_lines(std::string& out, const cable& c) {
 /// The classification line, with the telegram's reference, section, series and captions when
 /// the cable has them ("C O N F I D E N T I A L PEKING 2167 EXDIS"); `captions` is set to how
 /// many handling items it wrote.
-std::optional<std::string> classification_line(const cable& c, const format_options& o, std::size_t& captions) {
+std::optional<std::string> classification_line(const cable& c, const format_options& o,
+                                               std::size_t& captions) {
     captions = 0;
     auto m = marking_of(c);
     if (m && !printed(c, o, "classification")) m.reset();
-    const bool series_on_line = c.series && c.layout.series_on_classification_line && c.series->number;
+    const bool series_on_line =
+        c.series && c.layout.series_on_classification_line && c.series->number;
     if (!m && !c.telegram && !series_on_line) return std::nullopt;
     std::string line = m ? *m : std::string{};
     if (c.section && (c.telegram || series_on_line)) line += " " + *c.section;
-    if (c.telegram) line += (line.empty() ? "" : " ") + fmt::format("{} {}", c.telegram->post, c.telegram->number_text);
+    if (c.telegram)
+        line += (line.empty() ? "" : " ") +
+                fmt::format("{} {}", c.telegram->post, c.telegram->number_text);
     if (series_on_line) line += " " + format_series_tag(*c.series);
     if (c.telegram || series_on_line)
-        for (; captions < c.layout.handling_on_classification_line && captions < c.handling.size(); ++captions)
+        for (; captions < c.layout.handling_on_classification_line && captions < c.handling.size();
+             ++captions)
             line += " " + c.handling[captions];
     return line;
 }
 
-void put_abbreviated_header(std::string& out, const cable& c, const format_options& o, std::size_t& captions_written) {
+void put_abbreviated_header(std::string& out, const cable& c, const format_options& o,
+                            std::size_t& captions_written) {
     const bool as_received = o.as_received;
-    const bool reference_line = c.telegram || (c.series && c.layout.series_on_classification_line && c.series->number);
+    const bool reference_line =
+        c.telegram || (c.series && c.layout.series_on_classification_line && c.series->number);
     put_envelope_lines(out, c);
-    const auto& order = (as_received && !c.layout.header_order.empty()) ? c.layout.header_order : canonical_order;
+    const auto& order =
+        (as_received && !c.layout.header_order.empty()) ? c.layout.header_order : canonical_order;
     const bool colon = as_received && c.layout.address_colon;
     bool first = true, to_done = false, info_done = false, from_done = false;
     auto line = [&](const std::string& s) {
@@ -94,7 +103,8 @@ void put_abbreviated_header(std::string& out, const cable& c, const format_optio
                 break;
             case header_field::precedence_dtg:
                 if (as_received && c.layout.dtg_as_printed)
-                    line((c.prec ? std::string(1, precedence_letter(*c.prec)) + " " : std::string{}) +
+                    line((c.prec ? std::string(1, precedence_letter(*c.prec)) + " "
+                                 : std::string{}) +
                          *c.layout.dtg_as_printed);
                 else if ((c.prec || c.date_time_group) && printed(c, o, "dtg"))
                     line(format_precedence_dtg(c, printed(c, o, "dtg.month")));
@@ -138,7 +148,8 @@ std::string paragraph_label(const paragraph& p) {
     return fmt::format("{}{}", *p.number, p.parenthesis ? ')' : '.');
 }
 
-void put_text(std::string& out, const cable& c, const format_options& o, bool blank_between, bool own_line_numbers) {
+void put_text(std::string& out, const cable& c, const format_options& o, bool blank_between,
+              bool own_line_numbers) {
     bool first = true;
     for (const auto& p : c.paragraphs) {
         if (!first && blank_between) out += '\n';
@@ -166,10 +177,13 @@ void put_closing(std::string& out, const cable& c, const format_options& o, bool
 /// lines 7 and 8 run on over as many lines as they need) when an FM line stands before them,
 /// as the reader takes a run-on addressee only in the FM, TO, INFO order; else each with its
 /// keyword.
-void put_addressees(std::string& out, const char* keyword, const std::vector<addressee>& list, bool run_on) {
+void put_addressees(std::string& out, const char* keyword, const std::vector<addressee>& list,
+                    bool run_on) {
     for (std::size_t k = 0; k < list.size(); ++k) {
         auto a = format_addressee(list[k]);
-        out += k == 0 || !run_on || !reads_back_as_run_on_addressee(a) ? address_line(keyword, a, false) : a;
+        out += k == 0 || !run_on || !reads_back_as_run_on_addressee(a)
+                   ? address_line(keyword, a, false)
+                   : a;
         out += '\n';
     }
 }
@@ -179,8 +193,10 @@ void put_addressees(std::string& out, const char* keyword, const std::vector<add
 void put_handling(std::string& out, const std::vector<std::string>& items) {
     std::string line;
     for (const auto& h : items) {
-        // A phrase stays on the line of the captions before it: alone it would not read as handling.
-        if (!line.empty() && is_handling_caption(h) && line.size() + 1 + h.size() > page_copy_line_length) {
+        // A phrase stays on the line of the captions before it: alone it would not read as
+        // handling.
+        if (!line.empty() && is_handling_caption(h) &&
+            line.size() + 1 + h.size() > page_copy_line_length) {
             out += line + '\n';
             line.clear();
         }
@@ -196,17 +212,22 @@ void put_handling(std::string& out, const std::vector<std::string>& items) {
 
 /// E.O., TAGS, SUBJECT and REF, the head of a State telegram's text. `handling_from` skips the
 /// captions already written on the classification line.
-void put_text_head(std::string& out, const cable& c, const format_options& o, std::size_t handling_from, bool opened) {
+void put_text_head(std::string& out, const cable& c, const format_options& o,
+                   std::size_t handling_from, bool opened) {
     // Captions, instructions and a repeat notice stand in the head of the text, which the
     // classification-and-reference line or BT opens: without either, BT opens it.
-    if (!opened && (c.repeat_notice || handling_from < c.handling.size() || !c.instructions.empty())) out += "BT\n";
+    if (!opened &&
+        (c.repeat_notice || handling_from < c.handling.size() || !c.instructions.empty()))
+        out += "BT\n";
     if (c.repeat_notice) {
         put(out, *c.repeat_notice, 0);
         // A notice that does not close with a full stop would take the next line as its own.
         if (c.repeat_notice->empty() || c.repeat_notice->back() != '.') out += '\n';
     }
-    put_handling(out, std::vector<std::string>(c.handling.begin() + static_cast<std::ptrdiff_t>(std::min(handling_from, c.handling.size())),
-                                               c.handling.end()));
+    put_handling(
+        out, std::vector<std::string>(c.handling.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                               handling_from, c.handling.size())),
+                                      c.handling.end()));
     for (std::size_t k = 0; k < c.instructions.size(); ++k) {
         // A blank line keeps an instruction apart that would read as running on from the one
         // before.
@@ -222,7 +243,8 @@ void put_text_head(std::string& out, const cable& c, const format_options& o, st
             const auto& t = c.tags[k];
             // Never a line of its own for a tag that would read as the start of the memo, a
             // note or a paragraph.
-            bool safe_start = !starts_with_word(t, "MEMORANDUM") && !read_paragraph_number(t) && t.front() != '[';
+            bool safe_start =
+                !starts_with_word(t, "MEMORANDUM") && !read_paragraph_number(t) && t.front() != '[';
             if (k > 0 && safe_start && line.size() + 1 + t.size() > page_copy_line_length) {
                 out += line + '\n';
                 line = t;
@@ -233,7 +255,8 @@ void put_text_head(std::string& out, const cable& c, const format_options& o, st
         }
         out += line + '\n';
     }
-    if (c.subject) put(out, fmt::format("{}: {}", c.layout.subject_keyword, *c.subject), o.wrap_column);
+    if (c.subject)
+        put(out, fmt::format("{}: {}", c.layout.subject_keyword, *c.subject), o.wrap_column);
     if (!c.references.empty()) {
         const auto& k = c.layout.reference_keyword;
         if (c.layout.references_on_own_lines) {
@@ -241,7 +264,8 @@ void put_text_head(std::string& out, const cable& c, const format_options& o, st
             for (std::size_t r = 1; r < c.references.size(); ++r) put(out, c.references[r], 0);
         } else {
             std::string refs;
-            for (const auto& r : c.references) refs += (refs.empty() ? "" : c.layout.reference_separator) + r;
+            for (const auto& r : c.references)
+                refs += (refs.empty() ? "" : c.layout.reference_separator) + r;
             put(out, fmt::format("{}: {}", k, refs), 0);
         }
     }
@@ -282,11 +306,13 @@ void put_archive_head(std::string& out, const cable& c, const format_options& o)
     for (const auto& cl : a.clearances) out += cl + '\n';
     // On the keyword's line: alone on the next it could read as a line of another kind.
     if (a.desired_distribution)
-        out += a.desired_distribution->empty() ? std::string{"DESIRED DISTRIBUTION\n"}
-                                               : "DESIRED DISTRIBUTION " + *a.desired_distribution + '\n';
+        out += a.desired_distribution->empty()
+                   ? std::string{"DESIRED DISTRIBUTION\n"}
+                   : "DESIRED DISTRIBUTION " + *a.desired_distribution + '\n';
     if (a.separator) out += *a.separator + '\n';
     // Without the separator the clearances would take the next line as one more.
-    else if ((a.approved_by || a.desired_distribution) ) out += '\n';
+    else if ((a.approved_by || a.desired_distribution))
+        out += '\n';
 }
 
 /// Lines of the heading that any form may carry: a plain date line, the Situation Room's VIA
@@ -299,13 +325,16 @@ void put_heading_extras(std::string& out, const cable& c) {
 
 /// The end of message is written when the cable had one, and after a signature: the reader
 /// takes a name for the signature when the end of the message follows it.
-bool ends_with_marker(const cable& c) { return c.layout.end_of_message || c.signature; }
+bool ends_with_marker(const cable& c) {
+    return c.layout.end_of_message || c.signature;
+}
 
 /// The first line of the text as it will be written: a paragraph's, the sign-off, the signature.
 std::string first_text_line(const cable& c) {
     if (!c.paragraphs.empty()) {
         const auto& p = c.paragraphs.front();
-        return p.number ? fmt::format("{}{} {}", *p.number, p.parenthesis ? ')' : '.', p.text) : p.text;
+        return p.number ? fmt::format("{}{} {}", *p.number, p.parenthesis ? ')' : '.', p.text)
+                        : p.text;
     }
     if (c.signoff) return *c.signoff;
     if (c.signature) return *c.signature;
@@ -314,7 +343,8 @@ std::string first_text_line(const cable& c) {
 
 /// When the addressees are the last lines of the heading, a text line that would read as one
 /// more addressee gets a blank line before it.
-void keep_text_apart_from_addressees(std::string& out, const cable& c, std::size_t after_addressees) {
+void keep_text_apart_from_addressees(std::string& out, const cable& c,
+                                     std::size_t after_addressees) {
     if (out.size() != after_addressees || (c.to.empty() && c.info.empty())) return;
     auto first = first_text_line(c);
     if (!first.empty() && is_run_on_addressee_shape(first.substr(0, first.find('\n')))) out += '\n';
@@ -323,15 +353,18 @@ void keep_text_apart_from_addressees(std::string& out, const cable& c, std::size
 /// The head of the text needs BT to open it: no classification-and-reference line does, and
 /// it holds captions, instructions or a repeat notice.
 bool text_head_needs_bt(const cable& c) {
-    const bool reference = c.telegram || (c.series && c.layout.series_on_classification_line && c.series->number);
-    return !reference && (c.repeat_notice || c.handling.size() > c.layout.handling_on_classification_line ||
-                          !c.instructions.empty());
+    const bool reference =
+        c.telegram || (c.series && c.layout.series_on_classification_line && c.series->number);
+    return !reference &&
+           (c.repeat_notice || c.handling.size() > c.layout.handling_on_classification_line ||
+            !c.instructions.empty());
 }
 
 void put_state_telegram(std::string& out, const cable& c, const format_options& o) {
     put_archive_head(out, c, o);
     put_envelope_lines(out, c);  // a tape-relay heading the telegram carried, if any
-    if ((c.prec || c.date_time_group) && printed(c, o, "dtg")) out += format_precedence_dtg(c) + '\n';
+    if ((c.prec || c.date_time_group) && printed(c, o, "dtg"))
+        out += format_precedence_dtg(c) + '\n';
     const bool fm = c.from && printed(c, o, "from");
     if (fm) out += "FM " + *c.from + '\n';
     if (printed(c, o, "to")) put_addressees(out, "TO", c.to, fm);
@@ -342,12 +375,14 @@ void put_state_telegram(std::string& out, const cable& c, const format_options& 
     // The classification-and-reference line opens the text.
     std::size_t captions_on_line = 0;
     if (auto line = classification_line(c, o, captions_on_line)) out += *line + '\n';
-    const bool series_on_line = c.series && c.layout.series_on_classification_line && c.series->number;
+    const bool series_on_line =
+        c.series && c.layout.series_on_classification_line && c.series->number;
     if (c.series && !series_on_line) out += format_series_tag(*c.series) + '\n';
     put_text_head(out, c, o, captions_on_line, true);
     // An unnumbered text after the head stands apart, so that it cannot read as a subject or a
     // reference running on.
-    if (!c.paragraphs.empty() && !c.paragraphs.front().number && (c.subject || !c.references.empty() || c.repeat_notice))
+    if (!c.paragraphs.empty() && !c.paragraphs.front().number &&
+        (c.subject || !c.references.empty() || c.repeat_notice))
         out += '\n';
     keep_text_apart_from_addressees(out, c, after_addressees);
     put_text(out, c, o, false, false);
@@ -378,12 +413,14 @@ void put_situation_room(std::string& out, const cable& c, const format_options& 
         if (!derived || !(*derived == *c.routing)) out += format_routing_line(*c.routing) + '\n';
     }
     // The precedence line, unless the precedence in words said all it does.
-    const bool words_say_it = c.precedence_words && precedence_from_word(*c.precedence_words) == c.prec;
+    const bool words_say_it =
+        c.precedence_words && precedence_from_word(*c.precedence_words) == c.prec;
     if ((c.date_time_group || (c.prec && !words_say_it)) && printed(c, o, "dtg"))
         out += format_precedence_dtg(c) + '\n';
     if (c.from) {
         std::string from = "FM " + *c.from;
-        if (c.series && c.layout.series_in_from) from += " //" + format_series_tag(*c.series) + "//";
+        if (c.series && c.layout.series_in_from)
+            from += " //" + format_series_tag(*c.series) + "//";
         out += from + '\n';
     }
     put_addressees(out, "TO", c.to, c.from.has_value());
@@ -393,8 +430,10 @@ void put_situation_room(std::string& out, const cable& c, const format_options& 
     if (c.layout.bt_before_text || text_head_needs_bt(c)) out += "BT\n";
     std::size_t captions = 0;
     if (auto l = classification_line(c, o, captions)) out += *l + '\n';
-    const bool series_on_line = c.layout.series_on_classification_line && (c.telegram || c.classification);
-    if (c.series && !(c.layout.series_in_from && c.from) && !series_on_line) out += format_series_tag(*c.series) + '\n';
+    const bool series_on_line =
+        c.layout.series_on_classification_line && (c.telegram || c.classification);
+    if (c.series && !(c.layout.series_in_from && c.from) && !series_on_line)
+        out += format_series_tag(*c.series) + '\n';
     put_text_head(out, c, o, captions, true);
     keep_text_apart_from_addressees(out, c, after_addressees);
     put_text(out, c, o, false, false);
@@ -462,37 +501,46 @@ void put_acp127(std::string& out, const cable& c, const format_options& o) {
             derived = read_routing_line(e.routing_indicators.front() + " DE " + e.originating_ri);
         if (!derived || !(*derived == *c.routing)) out += format_routing_line(*c.routing) + '\n';
     }
-    const bool words_say_it = c.precedence_words && precedence_from_word(*c.precedence_words) == c.prec;
-    if ((c.prec && !words_say_it) || c.date_time_group) out += format_precedence_dtg(c) + '\n';  // FL5
-    if (c.from) put(out, "FM " + *c.from, o.wrap_column);                   // FL6
+    const bool words_say_it =
+        c.precedence_words && precedence_from_word(*c.precedence_words) == c.prec;
+    if ((c.prec && !words_say_it) || c.date_time_group)
+        out += format_precedence_dtg(c) + '\n';               // FL5
+    if (c.from) put(out, "FM " + *c.from, o.wrap_column);     // FL6
     put_addressees(out, "TO", c.to, c.from.has_value());      // FL7
     put_addressees(out, "INFO", c.info, c.from.has_value());  // FL8
     // Lines no format line has: kept for a cable read in the envelope, dropped when another
     // form is put into it.
     if (c.form == cable_form::acp127) put_heading_extras(out, c);
-    out += "BT\n";                                                          // FL11
+    out += "BT\n";  // FL11
     std::size_t captions = 0;
-    if (auto l = classification_line(c, o, captions)) put(out, *l, o.wrap_column);  // FL12 opens with it
-    const bool series_on_line = c.layout.series_on_classification_line && (c.telegram || c.classification);
+    if (auto l = classification_line(c, o, captions))
+        put(out, *l, o.wrap_column);  // FL12 opens with it
+    const bool series_on_line =
+        c.layout.series_on_classification_line && (c.telegram || c.classification);
     if (c.series && !series_on_line) out += format_series_tag(*c.series) + '\n';
     put_text_head(out, c, o, captions, true);  // after BT
     put_text(out, c, format_options{o.style, o.wrap_column, false, o.archive_head}, false, false);
     put_closing(out, c, o, false);
-    out += "BT\n";                                                  // FL13
-    out += fmt::format("#{:04}\n", e.station_serial);       // FL15 repeats the SSN
-    out += std::string(8, '\n');                                    // FL16: 8 LF …
-    out += "NNNN\n";                                                // … then NNNN
+    out += "BT\n";                                     // FL13
+    out += fmt::format("#{:04}\n", e.station_serial);  // FL15 repeats the SSN
+    out += std::string(8, '\n');                       // FL16: 8 LF …
+    out += "NNNN\n";                                   // … then NNNN
 }
 
 }  // namespace
 
 header_style style_of(cable_form f) {
     switch (f) {
-        case cable_form::radioteletype: return header_style::abbreviated;
-        case cable_form::acp127: return header_style::acp127;
-        case cable_form::state_telegram: return header_style::state_telegram;
-        case cable_form::situation_room: return header_style::situation_room;
-        case cable_form::frus_printed: return header_style::frus_printed;
+        case cable_form::radioteletype:
+            return header_style::abbreviated;
+        case cable_form::acp127:
+            return header_style::acp127;
+        case cable_form::state_telegram:
+            return header_style::state_telegram;
+        case cable_form::situation_room:
+            return header_style::situation_room;
+        case cable_form::frus_printed:
+            return header_style::frus_printed;
     }
     return header_style::abbreviated;
 }
@@ -533,17 +581,20 @@ acp127_envelope envelope_for(const cable& c) {
     e.channel_designator = (alpha + "AAA").substr(0, 3);
     e.channel_serial = 1;
     if (c.routing) e.routing_indicators.push_back(c.routing->called);
-    e.originating_ri = c.envelope && !c.envelope->originating_ri.empty()
-                           ? c.envelope->originating_ri
-                           : letters + (c.routing ? c.routing->channel.value_or("") : std::string{});
+    e.originating_ri =
+        c.envelope && !c.envelope->originating_ri.empty()
+            ? c.envelope->originating_ri
+            : letters + (c.routing ? c.routing->channel.value_or("") : std::string{});
     e.station_serial = c.envelope ? c.envelope->station_serial : 1;
-    if (c.envelope && !c.envelope->filing_time.empty()) e.filing_time = c.envelope->filing_time;
+    if (c.envelope && !c.envelope->filing_time.empty())
+        e.filing_time = c.envelope->filing_time;
     else if (c.date_time_group) {
         auto ft = filing_time(*c.date_time_group);
         if (ft) e.filing_time = ft.value();
     }
-    e.security_warning = c.envelope && !c.envelope->security_warning.empty() ? c.envelope->security_warning
-                                                                             : security_warning_for(c.classification);
+    e.security_warning = c.envelope && !c.envelope->security_warning.empty()
+                             ? c.envelope->security_warning
+                             : security_warning_for(c.classification);
     return e;
 }
 
@@ -556,21 +607,33 @@ std::string format_cable(const cable& c, const format_options& o) {
             std::size_t captions = 0;
             put_archive_head(out, c, o);
             put_abbreviated_header(out, c, o, captions);
-            // What a telegram's text opens with, when the cable has it (none of the FRUS cables do).
-            put_text_head(out, c, o, captions, c.telegram || (c.series && c.layout.series_on_classification_line && c.series->number));
+            // What a telegram's text opens with, when the cable has it (none of the FRUS cables
+            // do).
+            put_text_head(out, c, o, captions,
+                          c.telegram || (c.series && c.layout.series_on_classification_line &&
+                                         c.series->number));
             bool blank = o.as_received ? c.layout.blank_line_between_paragraphs : true;
             if (!c.paragraphs.empty() || c.signoff || c.signature) {
                 if (!o.as_received || c.layout.blank_line_between_headers) out += '\n';
                 put_text(out, c, o, blank, o.as_received && c.layout.number_on_own_line);
-                put_closing(out, c, o, blank || (o.as_received && c.layout.blank_line_between_headers));
+                put_closing(out, c, o,
+                            blank || (o.as_received && c.layout.blank_line_between_headers));
             }
             if (ends_with_marker(c)) out += c.layout.end_marker + '\n';
             return out;
         }
-        case header_style::acp127: put_acp127(out, c, o); return out;
-        case header_style::state_telegram: put_state_telegram(out, c, o); return out;
-        case header_style::situation_room: put_situation_room(out, c, o); return out;
-        case header_style::frus_printed: put_frus_printed(out, c, o); return out;
+        case header_style::acp127:
+            put_acp127(out, c, o);
+            return out;
+        case header_style::state_telegram:
+            put_state_telegram(out, c, o);
+            return out;
+        case header_style::situation_room:
+            put_situation_room(out, c, o);
+            return out;
+        case header_style::frus_printed:
+            put_frus_printed(out, c, o);
+            return out;
     }
     return out;
 }
@@ -588,8 +651,10 @@ std::string format_document(const document& doc, const format_options& o) {
         if (m.subject) out += "SUBJECT: " + *m.subject + "\n\n";
         std::size_t b = 0, p = 0;
         for (bool bullet : m.body_order) {
-            if (bullet && b < m.bullets.size()) out += "\xE2\x80\x94" + m.bullets[b++].text + "\n\n";
-            else if (!bullet && p < m.paragraphs.size()) out += m.paragraphs[p++] + "\n\n";
+            if (bullet && b < m.bullets.size())
+                out += "\xE2\x80\x94" + m.bullets[b++].text + "\n\n";
+            else if (!bullet && p < m.paragraphs.size())
+                out += m.paragraphs[p++] + "\n\n";
         }
     }
     if (!doc.notes.empty()) {

@@ -248,9 +248,11 @@ std::string format_addressee(const addressee& a) {
 bool is_run_on_addressee_shape(std::string_view t) {
     t = trim(t);
     if (t.empty() || t.size() > 69 || !is_all_caps(t) || t.back() == '.') return false;
-    if (read_paragraph_number(t) || split_words(t).size() > 8 || is_end_of_message(t) || t == "BT") return false;
+    if (read_paragraph_number(t) || split_words(t).size() > 8 || is_end_of_message(t) || t == "BT")
+        return false;
     return std::all_of(t.begin(), t.end(), [](char ch) {
-        return is_upper(ch) || is_digit(ch) || ch == ' ' || ch == '/' || ch == '-' || ch == '&' || ch == '.';
+        return is_upper(ch) || is_digit(ch) || ch == ' ' || ch == '/' || ch == '-' || ch == '&' ||
+               ch == '.';
     });
 }
 
@@ -259,15 +261,17 @@ bool reads_back_as_run_on_addressee(std::string_view line) {
     if (!is_run_on_addressee_shape(t)) return false;
     auto w = split_words(t);
     auto u = upper(t);
-    bool other = read_via_line(t) || is_message_number(t) || read_series_tag(t) || read_classification_marking(t) ||
-                 is_handling_caption(w[0]) || read_eo_line(t) || read_tags_line(t) || read_subject_line(t) ||
-                 read_reference_line(t) || read_precedence_dtg_line(t, 0, 1) || read_precedence_words_line(t) ||
-                 read_routing_line(t) || read_page_line(t) || is_separator_line(t) || is_number_line(t) ||
-                 read_distribution_line(t) || u.rfind("DE ", 0) == 0 || u.rfind("ZNY ", 0) == 0 ||
-                 u.rfind("ZNR ", 0) == 0 || u.rfind("ZCZC", 0) == 0 || u.rfind("VZCZC", 0) == 0 ||
-                 starts_with_word(t, "TO") || starts_with_word(t, "FM") || starts_with_word(t, "FROM") ||
-                 starts_with_word(t, "INFO") || starts_with_word(t, "DRAFTED") || starts_with_word(t, "APPROVED") ||
-                 starts_with_word(t, "DESIRED");
+    bool other = read_via_line(t) || is_message_number(t) || read_series_tag(t) ||
+                 read_classification_marking(t) || is_handling_caption(w[0]) || read_eo_line(t) ||
+                 read_tags_line(t) || read_subject_line(t) || read_reference_line(t) ||
+                 read_precedence_dtg_line(t, 0, 1) || read_precedence_words_line(t) ||
+                 read_routing_line(t) || read_page_line(t) || is_separator_line(t) ||
+                 is_number_line(t) || read_distribution_line(t) || u.rfind("DE ", 0) == 0 ||
+                 u.rfind("ZNY ", 0) == 0 || u.rfind("ZNR ", 0) == 0 || u.rfind("ZCZC", 0) == 0 ||
+                 u.rfind("VZCZC", 0) == 0 || starts_with_word(t, "TO") ||
+                 starts_with_word(t, "FM") || starts_with_word(t, "FROM") ||
+                 starts_with_word(t, "INFO") || starts_with_word(t, "DRAFTED") ||
+                 starts_with_word(t, "APPROVED") || starts_with_word(t, "DESIRED");
     return !other;
 }
 
@@ -707,7 +711,8 @@ bool looks_like_passing_instruction(std::string_view line) {
 bool starts_instruction(std::string_view line) {
     auto words = split_words(line);
     return std::any_of(words.begin(), words.end(), [](std::string_view w) {
-        return w == "FOR" || w == "PASS" || w == "HANDLE" || w == "INFORM" || w == "DELIVER" || w == "PLS";
+        return w == "FOR" || w == "PASS" || w == "HANDLE" || w == "INFORM" || w == "DELIVER" ||
+               w == "PLS";
     });
 }
 

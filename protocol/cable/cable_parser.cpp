@@ -25,11 +25,13 @@ struct input_line {
     std::string text;        ///< valid UTF-8, no line ending
 };
 
-bool blank(const input_line& l) { return trim(l.text).empty(); }
+bool blank(const input_line& l) {
+    return trim(l.text).empty();
+}
 
 /// Collects diagnostics, with a cap per code.
 class reporter {
-public:
+  public:
     explicit reporter(std::size_t cap) : cap_(cap) {}
     void operator()(source_position where, severity s, std::string code, std::string message) {
         auto& n = counts_[code];
@@ -42,8 +44,11 @@ public:
     diagnostics finish() {
         for (const auto& [code, n] : counts_)
             if (n > cap_)
-                list_.push_back(diagnostic{{}, severity::note, code,
-                                           fmt::format("{} more '{}' diagnostics not shown", n - cap_, code)});
+                list_.push_back(
+                    diagnostic{{},
+                               severity::note,
+                               code,
+                               fmt::format("{} more '{}' diagnostics not shown", n - cap_, code)});
         std::stable_sort(list_.begin(), list_.end(), [](const diagnostic& a, const diagnostic& b) {
             auto key = [](const diagnostic& d) {
                 return std::pair{d.where.line == 0 ? SIZE_MAX : d.where.line, d.where.column};
@@ -53,7 +58,7 @@ public:
         return std::move(list_);
     }
 
-private:
+  private:
     std::size_t cap_;
     std::map<std::string, std::size_t> counts_;
     diagnostics list_;
@@ -67,14 +72,19 @@ std::vector<input_line> split_lines(std::string_view in, reporter& report) {
     std::size_t control_bytes = 0;
     while (start <= in.size()) {
         std::size_t end = in.find('\n', start);
-        std::string_view raw = in.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+        std::string_view raw =
+            in.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
         while (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
         input_line line{number, {}};
         line.text.reserve(raw.size());
         std::size_t col = 1;
         for (std::size_t i = 0; i < raw.size();) {
             auto c = static_cast<unsigned char>(raw[i]);
-            std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+            std::size_t len = c < 0x80           ? 1
+                              : (c >> 5) == 0x6  ? 2
+                              : (c >> 4) == 0xE  ? 3
+                              : (c >> 3) == 0x1E ? 4
+                                                 : 0;
             bool ok = len != 0 && i + len <= raw.size();
             for (std::size_t k = 1; ok && k < len; ++k)
                 ok = (static_cast<unsigned char>(raw[i + k]) & 0xC0) == 0x80;
@@ -95,8 +105,9 @@ std::vector<input_line> split_lines(std::string_view in, reporter& report) {
                     report({number, col}, severity::warning, "overprint",
                            "carriage return inside a line: what follows was printed over it");
                 } else {
-                    report({number, col}, severity::error, "control-character",
-                           fmt::format("control character 0x{:02X} in the text; read as a space", c));
+                    report(
+                        {number, col}, severity::error, "control-character",
+                        fmt::format("control character 0x{:02X} in the text; read as a space", c));
                 }
                 line.text += ' ';
             } else {
@@ -115,12 +126,14 @@ std::vector<input_line> split_lines(std::string_view in, reporter& report) {
     }
     if (in.size() > 64 && control_bytes * 10 > in.size())
         report({1, 1}, severity::error, "binary-input",
-               fmt::format("{} of {} bytes are not text: this does not look like page copy", control_bytes, in.size()));
+               fmt::format("{} of {} bytes are not text: this does not look like page copy",
+                           control_bytes, in.size()));
     return lines;
 }
 
 bool is_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 /// "12." at the start of a line (after spaces): the paragraph number and where its text starts.
@@ -146,7 +159,9 @@ bool is_covering_marker(std::string_view line) {
 /// "[Page 2]" alone on a line.
 std::optional<int> page_marker(std::string_view line) {
     auto t = trim(line);
-    if (t.size() < 7 || t.front() != '[' || t.back() != ']' || !starts_with_word(t.substr(1), "Page")) return std::nullopt;
+    if (t.size() < 7 || t.front() != '[' || t.back() != ']' ||
+        !starts_with_word(t.substr(1), "Page"))
+        return std::nullopt;
     auto n = trim(t.substr(5, t.size() - 6));
     if (!is_digits(n) || n.size() > 4) return std::nullopt;
     return std::stoi(std::string{n});
@@ -220,7 +235,8 @@ std::optional<calendar_date> read_date_words(std::string_view text, std::size_t&
     } else {
         return std::nullopt;
     }
-    if (!is_digits(day_word) || day_word.size() > 2 || !is_digits(year_word) || year_word.size() != 4)
+    if (!is_digits(day_word) || day_word.size() > 2 || !is_digits(year_word) ||
+        year_word.size() != 4)
         return std::nullopt;
     d.month = *m;
     d.day = std::stoi(std::string{day_word});
@@ -245,8 +261,10 @@ std::pair<address_kind, std::string_view> read_address(std::string_view line, bo
         std::string_view word;
         address_kind kind;
     };
-    static constexpr word_kind words[] = {{"FROM", address_kind::from}, {"FM", address_kind::from},
-                                          {"TO", address_kind::to}, {"INFO", address_kind::info}};
+    static constexpr word_kind words[] = {{"FROM", address_kind::from},
+                                          {"FM", address_kind::from},
+                                          {"TO", address_kind::to},
+                                          {"INFO", address_kind::info}};
     for (const auto& [w, k] : words) {
         if (line.size() >= w.size() && iequals(line.substr(0, w.size()), w)) {
             auto rest = line.substr(w.size());
@@ -285,21 +303,35 @@ bool looks_like_signature(std::string_view line) {
     if (words.size() > 3) return false;
     for (auto w : words)
         for (char ch : w)
-            if (!(std::isupper(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '\''))
+            if (!(std::isupper(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' ||
+                  ch == '\''))
                 return false;
-    static const std::set<std::string_view> not_names{"END", "UNQUOTE", "UNQTE", "BT", "NNNN", "NNN",
-                                                       "SUMMARY", "END SUMMARY", "QUOTE", "QTE", "TEXT",
-                                                       "END TEXT", "BEGIN TEXT", "CONFIDENTIAL", "SECRET",
-                                                       "UNCLASSIFIED", "UNCLAS", "NOTE", "COMMENT", "END COMMENT"};
-    return !not_names.count(t) && !is_handling_caption(words[0]) && !read_classification_marking(t) &&
-           !quote_marker_length(t) && !read_series_tag(t) && !is_repeat_notice(t);
+    static const std::set<std::string_view> not_names{
+        "END",         "UNQUOTE",      "UNQTE",  "BT",   "NNNN",     "NNN",        "SUMMARY",
+        "END SUMMARY", "QUOTE",        "QTE",    "TEXT", "END TEXT", "BEGIN TEXT", "CONFIDENTIAL",
+        "SECRET",      "UNCLASSIFIED", "UNCLAS", "NOTE", "COMMENT",  "END COMMENT"};
+    return !not_names.count(t) && !is_handling_caption(words[0]) &&
+           !read_classification_marking(t) && !quote_marker_length(t) && !read_series_tag(t) &&
+           !is_repeat_notice(t);
 }
 
 /// Where a line stands in a cable; each zone has its own table of line kinds.
 enum class zone { head, text_head, text };
 
 /// The addressee list or block that a next line may continue.
-enum class open_block { none, distribution, clearances, desired, to, info, tags, subject, reference, instruction, repeat };
+enum class open_block {
+    none,
+    distribution,
+    clearances,
+    desired,
+    to,
+    info,
+    tags,
+    subject,
+    reference,
+    instruction,
+    repeat
+};
 
 struct cable_reader;
 
@@ -312,7 +344,8 @@ struct line_kind {
 };
 
 struct cable_reader {
-    cable_reader(const std::vector<input_line>& l, reporter& r, document& d) : lines(l), report(r), doc(d), c(d.message) {}
+    cable_reader(const std::vector<input_line>& l, reporter& r, document& d)
+        : lines(l), report(r), doc(d), c(d.message) {}
     const std::vector<input_line>& lines;
     reporter& report;
     document& doc;
@@ -347,10 +380,14 @@ struct cable_reader {
     }
 
     static line_role role_of(address_kind k) {
-        return k == address_kind::to ? line_role::to : k == address_kind::from ? line_role::from : line_role::info;
+        return k == address_kind::to     ? line_role::to
+               : k == address_kind::from ? line_role::from
+                                         : line_role::info;
     }
 
-    source_position at(const input_line& l, std::size_t byte = 0) const { return {l.number, column_of(l.text, byte)}; }
+    source_position at(const input_line& l, std::size_t byte = 0) const {
+        return {l.number, column_of(l.text, byte)};
+    }
     std::size_t lead_of(const input_line& l, std::string_view t) const {
         return static_cast<std::size_t>(t.data() - l.text.data());
     }
@@ -397,8 +434,11 @@ struct cable_reader {
         while (k < id.size() && std::isalpha(static_cast<unsigned char>(id[k]))) ++k;
         e.channel_designator = id.substr(0, k);
         saw_fl1 = true;
-        if (is_digits(id.substr(k)) && id.size() - k <= 4) e.channel_serial = std::stoi(id.substr(k));
-        else report(at(l, lead_of(l, t)), severity::warning, "fl1-serial", "format line 1 has no channel serial");
+        if (is_digits(id.substr(k)) && id.size() - k <= 4)
+            e.channel_serial = std::stoi(id.substr(k));
+        else
+            report(at(l, lead_of(l, t)), severity::warning, "fl1-serial",
+                   "format line 1 has no channel serial");
         archive_closed = true;
         return true;
     }
@@ -415,8 +455,10 @@ struct cable_reader {
             k0 = 2;
         }
         for (std::size_t k = k0; k < w.size(); ++k) {
-            if (w[k].front() == '#' && is_digits(w[k].substr(1))) e.station_serial = std::stoi(std::string{w[k].substr(1, 6)});
-            else if (is_digits(w[k]) && w[k].size() == 7) e.filing_time = std::string{w[k]};
+            if (w[k].front() == '#' && is_digits(w[k].substr(1)))
+                e.station_serial = std::stoi(std::string{w[k].substr(1, 6)});
+            else if (is_digits(w[k]) && w[k].size() == 7)
+                e.filing_time = std::string{w[k]};
         }
         archive_closed = true;
         return true;
@@ -432,8 +474,11 @@ struct cable_reader {
     bool routing(const input_line& l, std::string_view t) {
         auto r = read_routing_line(t);
         if (!r) return false;
-        if (c.routing) report(at(l, lead_of(l, t)), severity::warning, "routing-repeated", "a second routing line; the first is kept");
-        else c.routing = *r;
+        if (c.routing)
+            report(at(l, lead_of(l, t)), severity::warning, "routing-repeated",
+                   "a second routing line; the first is kept");
+        else
+            c.routing = *r;
         header_seen(header_field::routing);
         archive_closed = true;
         return true;
@@ -448,28 +493,33 @@ struct cable_reader {
         header_seen(header_field::precedence_dtg);
         if (p->reading) report.add(p->reading->notes);
         if (p->zero_for_o)
-            report(at(l, lead), severity::warning, "prosign-zero", "the figure 0 stands where the prosign O belongs; read as O (IMMEDIATE)");
+            report(at(l, lead), severity::warning, "prosign-zero",
+                   "the figure 0 stands where the prosign O belongs; read as O (IMMEDIATE)");
         if (!p->trailing.empty())
             report(at(l, lead + p->trailing_offset), severity::note, "dtg-trailing",
                    fmt::format("'{}' follows the DTG (operating signals?)", p->trailing));
         if (c.date_time_group || (c.prec && !c.precedence_words)) {
-            report(at(l, lead), severity::warning, "dtg-repeated", "a second precedence and DTG line; the first is kept");
+            report(at(l, lead), severity::warning, "dtg-repeated",
+                   "a second precedence and DTG line; the first is kept");
             return true;
         }
         if (c.prec && p->prec && c.prec != p->prec)
             report(at(l, lead), severity::warning, "precedence-disagrees",
-                   fmt::format("the prosign {} disagrees with the precedence in words ({}); the prosign is kept",
+                   fmt::format("the prosign {} disagrees with the precedence in words ({}); the "
+                               "prosign is kept",
                                precedence_letter(*p->prec), *c.precedence_words));
         if (p->prec) c.prec = p->prec;
         c.info_prec = p->info_prec;
-        if (p->reading && p->reading->value) c.operating_signals = p->operating_signals;  // they follow a DTG
+        if (p->reading && p->reading->value)
+            c.operating_signals = p->operating_signals;  // they follow a DTG
         dtg_where = at(l, lead + p->dtg_offset);
         if (!p->reading) dtg_where = at(l, lead);
         if (p->reading && p->reading->value) {
             c.date_time_group = p->reading->value;
             for (const auto& n : p->reading->notes)
                 if (n.code == "dtg-year-garbled")
-                    c.layout.dtg_as_printed = std::string{trim(t.substr(p->dtg_offset, p->reading->length))};
+                    c.layout.dtg_as_printed =
+                        std::string{trim(t.substr(p->dtg_offset, p->reading->length))};
             if (!p->reading->month_printed) c.inferred.insert("dtg.month");
             if (!p->reading->year_printed) c.inferred.insert("dtg.year");
         }
@@ -494,11 +544,15 @@ struct cable_reader {
             // DE is the prosign "from" (format line 3), never a routing indicator; nor is a
             // precedence in words ("OP IMMED").
             return x.size() >= 2 && x.size() <= 8 && x != "DE" && !precedence_from_word(x) &&
-                   std::all_of(x.begin(), x.end(), [](char ch) { return std::isupper(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)); });
+                   std::all_of(x.begin(), x.end(), [](char ch) {
+                       return std::isupper(static_cast<unsigned char>(ch)) ||
+                              std::isdigit(static_cast<unsigned char>(ch));
+                   });
         };
         // Routing indicators start with R (worldwide tape relay) or Q; right after format
         // line 1, any station group will do.
-        bool after_fl1 = c.envelope && c.envelope->routing_indicators.empty() && !c.envelope->channel_designator.empty();
+        bool after_fl1 = c.envelope && c.envelope->routing_indicators.empty() &&
+                         !c.envelope->channel_designator.empty();
         if (c.envelope && !c.envelope->routing_indicators.empty()) return false;  // read already
         bool all_stations = w.size() >= 2 && std::all_of(w.begin() + 1, w.end(), is_station);
         if (all_stations && w[0].size() <= 2 && precedence_from_letter(w[0][0]) &&
@@ -527,7 +581,8 @@ struct cable_reader {
         if (!c.classification) {
             // The marking, not what the archive added after it ("POSS DUPE").
             c.classification = m->normalised;
-            c.classification_as_written = std::string{t.substr(0, read_classification_marking(t)->length)};
+            c.classification_as_written =
+                std::string{t.substr(0, read_classification_marking(t)->length)};
         }
         return true;
     }
@@ -543,7 +598,8 @@ struct cable_reader {
 
     bool number(const input_line&, std::string_view t) {
         // Under the page line, or after the distribution (as in 1977).
-        if (archive_closed || !c.archive || c.archive->number_line || !is_number_line(t)) return false;
+        if (archive_closed || !c.archive || c.archive->number_line || !is_number_line(t))
+            return false;
         if (!c.archive->page && !c.archive->distribution) return false;
         if (c.archive->drafted_by || c.archive->approved_by) return false;  // a clearance by then
         c.archive->number_line = std::string{t};
@@ -554,13 +610,16 @@ struct cable_reader {
         if (archive_closed) return false;
         auto d = read_distribution_line(t);
         if (!d) return false;
-        if (d->what == distribution_line::kind::continuation && open != open_block::distribution) return false;
+        if (d->what == distribution_line::kind::continuation && open != open_block::distribution)
+            return false;
         auto& block = archive().distribution;
         if (!block) block.emplace();
-        if (d->what == distribution_line::kind::action || d->what == distribution_line::kind::origin) {
+        if (d->what == distribution_line::kind::action ||
+            d->what == distribution_line::kind::origin) {
             block->action_kind = d->what == distribution_line::kind::action ? "ACTION" : "ORIGIN";
             block->action = d->offices.front();
-            for (std::size_t k = 1; k < d->offices.size(); ++k) block->info.push_back(d->offices[k]);
+            for (std::size_t k = 1; k < d->offices.size(); ++k)
+                block->info.push_back(d->offices[k]);
         } else {
             continuation = d->what == distribution_line::kind::continuation;
             block->info.insert(block->info.end(), d->offices.begin(), d->offices.end());
@@ -613,7 +672,8 @@ struct cable_reader {
             role = line_role::clearance;
             return true;
         }
-        if (open == open_block::desired && join_words(*c.archive->desired_distribution, t).size() <= joined_field_limit) {
+        if (open == open_block::desired &&
+            join_words(*c.archive->desired_distribution, t).size() <= joined_field_limit) {
             auto& d = *c.archive->desired_distribution;
             d = join_words(d, t);
             role = line_role::desired_distribution;
@@ -637,13 +697,18 @@ struct cable_reader {
         bool colon = false;
         auto [kind, value] = read_address(t, colon);
         if (kind == address_kind::none) return false;
-        if (kind == address_kind::info && !archive_closed && read_distribution_line(t)) return false;
+        if (kind == address_kind::info && !archive_closed && read_distribution_line(t))
+            return false;
         if (colon) c.layout.address_colon = true;
         role = role_of(kind);
         archive_closed = true;
-        header_seen(kind == address_kind::to ? header_field::to : kind == address_kind::from ? header_field::from : header_field::info);
+        header_seen(kind == address_kind::to     ? header_field::to
+                    : kind == address_kind::from ? header_field::from
+                                                 : header_field::info);
         if (kind == address_kind::from && !c.from && c.to.empty()) from_first = true;
-        open = kind == address_kind::to ? open_block::to : kind == address_kind::info ? open_block::info : open_block::none;
+        open = kind == address_kind::to     ? open_block::to
+               : kind == address_kind::info ? open_block::info
+                                            : open_block::none;
         if (value.empty()) {
             pending_address = kind;
             return true;
@@ -685,14 +750,16 @@ struct cable_reader {
         if (c.series && (c.archive && c.archive->page && c.archive->page->series == *s)) {
             // The page line gave it already: the telegram prints it again on its own line.
         } else if (c.series) {
-            report(at(l, lead), severity::warning, "series-repeated", "a second series tag; the first is kept");
+            report(at(l, lead), severity::warning, "series-repeated",
+                   "a second series tag; the first is kept");
         } else {
             c.series = *s;
             series_where = at(l, lead);
         }
         header_seen(header_field::series);
         if (!s->number)
-            report(at(l, lead), severity::warning, "series-number-missing", fmt::format("the series tag {} has no number", s->name));
+            report(at(l, lead), severity::warning, "series-number-missing",
+                   fmt::format("the series tag {} has no number", s->name));
         open = open_block::none;
         return true;
     }
@@ -731,7 +798,8 @@ struct cable_reader {
         if (!m) return false;
         // In the head of the text a marking opens the text (ACP 127 format line 12); once the
         // cable has one, another is a repeated cable's.
-        if (where == zone::text_head && c.classification && !c.inferred.count("classification")) return true;
+        if (where == zone::text_head && c.classification && !c.inferred.count("classification"))
+            return true;
         if (!c.classification || c.inferred.count("classification")) {
             c.classification = m->normalised;
             c.classification_as_written = m->as_written;
@@ -763,8 +831,8 @@ struct cable_reader {
     }
 
     bool repeat_notice(const input_line&, std::string_view t) {
-        if (open == open_block::repeat && !claimed_in_text_head(t) && t.size() <= 69 && is_all_caps(t) &&
-            join_words(*c.repeat_notice, t).size() <= joined_field_limit) {
+        if (open == open_block::repeat && !claimed_in_text_head(t) && t.size() <= 69 &&
+            is_all_caps(t) && join_words(*c.repeat_notice, t).size() <= joined_field_limit) {
             *c.repeat_notice = join_words(*c.repeat_notice, t);
             continuation = true;
             if (t.back() == '.') open = open_block::none;
@@ -801,7 +869,8 @@ struct cable_reader {
     bool tags(const input_line&, std::string_view t) {
         // The tags are split once their text is whole: a parenthesis may close on the next line.
         bool more = false;
-        if (open == open_block::tags && !claimed_in_text_head(t) && join_words(tags_text, t).size() <= 4 * header_line_limit) {
+        if (open == open_block::tags && !claimed_in_text_head(t) &&
+            join_words(tags_text, t).size() <= 4 * header_line_limit) {
             tags_text = join_words(tags_text, t);
             c.tags = split_tags(tags_text, &more);
             continuation = true;
@@ -830,11 +899,13 @@ struct cable_reader {
     bool subject(const input_line&, std::string_view t) {
         if (open == open_block::subject) {
             const auto& prev = lines[previous_text_line(index)].text;
-            bool stop = read_paragraph_number(t).has_value() || ends_text(t) || starts_with_word(t, "SUMMARY") || starts_with_word(t, "BEGIN") ||
-                        read_reference_line(t) || read_eo_line(t) || read_tags_line(t) || !is_all_caps(t) ||
-                        t.size() > 72 || letter_label(t) || !wraps(trim(prev), t) || trim(prev).back() == '.' ||
-                        (looks_like_signature(t) && signature_here(index)) || claimed_in_text_head(t) ||
-                        (++subject_continuations > 3);
+            bool stop = read_paragraph_number(t).has_value() || ends_text(t) ||
+                        starts_with_word(t, "SUMMARY") || starts_with_word(t, "BEGIN") ||
+                        read_reference_line(t) || read_eo_line(t) || read_tags_line(t) ||
+                        !is_all_caps(t) || t.size() > 72 || letter_label(t) ||
+                        !wraps(trim(prev), t) || trim(prev).back() == '.' ||
+                        (looks_like_signature(t) && signature_here(index)) ||
+                        claimed_in_text_head(t) || (++subject_continuations > 3);
             if (!stop) {
                 *c.subject = join_words(*c.subject, t);
                 continuation = true;
@@ -901,25 +972,30 @@ struct cable_reader {
     /// of the text (before any numbered paragraph).
     bool head_field_ahead(std::size_t i) const {
         std::size_t seen = 0;
-        for (std::size_t k = next_text_line(i); k < last && seen < 10; k = next_text_line(k), ++seen) {
+        for (std::size_t k = next_text_line(i); k < last && seen < 10;
+             k = next_text_line(k), ++seen) {
             auto t = trim(lines[k].text);
             if (read_paragraph_number(t) || ends_text(t)) return false;
-            if (read_eo_line(t) || read_tags_line(t) || read_subject_line(t) || read_reference_line(t)) return true;
+            if (read_eo_line(t) || read_tags_line(t) || read_subject_line(t) ||
+                read_reference_line(t))
+                return true;
         }
         return false;
     }
 
     /// A line another kind of the head of the text reads, which no block there runs on into.
     static bool claimed_in_text_head(std::string_view t) {
-        return read_eo_line(t) || read_tags_line(t) || read_subject_line(t) || read_reference_line(t) ||
-               read_handling_line(t) || read_series_tag(t) || read_classification_line(t) ||
-               read_classification_reference_line(t) || quote_marker_length(t) || is_repeat_notice(t) || ends_text(t);
+        return read_eo_line(t) || read_tags_line(t) || read_subject_line(t) ||
+               read_reference_line(t) || read_handling_line(t) || read_series_tag(t) ||
+               read_classification_line(t) || read_classification_reference_line(t) ||
+               quote_marker_length(t) || is_repeat_notice(t) || ends_text(t);
     }
 
     /// BT, NNNN, NNN or the format line 15 serial: what closes a text, never a line of it.
     static bool ends_text(std::string_view t) {
         auto u = to_upper_ascii(t);
-        return u == "BT" || is_end_of_message(u) || (u.size() >= 2 && u[0] == '#' && is_digits(u.substr(1)));
+        return u == "BT" || is_end_of_message(u) ||
+               (u.size() >= 2 && u[0] == '#' && is_digits(u.substr(1)));
     }
 
     std::size_t previous_text_line(std::size_t i) const {
@@ -929,8 +1005,10 @@ struct cable_reader {
     }
 
     static bool letter_label(std::string_view t) {
-        return t.size() >= 3 && ((std::isupper(static_cast<unsigned char>(t[0])) && (t[1] == '.' || t[1] == ')') && t[2] == ' ') ||
-                                 (t[0] == '(' && std::isupper(static_cast<unsigned char>(t[1])) && t[2] == ')'));
+        return t.size() >= 3 &&
+               ((std::isupper(static_cast<unsigned char>(t[0])) && (t[1] == '.' || t[1] == ')') &&
+                 t[2] == ' ') ||
+                (t[0] == '(' && std::isupper(static_cast<unsigned char>(t[1])) && t[2] == ')'));
     }
 
     std::size_t subject_continuations = 0;
@@ -979,8 +1057,8 @@ struct cable_reader {
 
     static const std::vector<line_kind>& text_head_kinds() {
         static const std::vector<line_kind> kinds = {
-            {line_role::subject, &cable_reader::subject},        // a subject's continuation first
-            {line_role::reference, &cable_reader::reference},    // and a reference's
+            {line_role::subject, &cable_reader::subject},      // a subject's continuation first
+            {line_role::reference, &cable_reader::reference},  // and a reference's
             {line_role::tags, &cable_reader::tags},
             {line_role::repeat_notice, &cable_reader::repeat_notice},
             {line_role::series, &cable_reader::series},
@@ -1003,11 +1081,18 @@ struct cable_reader {
             mark_index = 0;
             if ((this->*k.read)(l, t)) {
                 // A line of another kind closes the list or block a next line could continue.
-                static const std::set<line_role> continued{
-                    line_role::to,         line_role::from,        line_role::info,
-                    line_role::distribution, line_role::approved_by, line_role::clearance,
-                    line_role::desired_distribution, line_role::subject, line_role::tags,
-                    line_role::reference,  line_role::instruction, line_role::repeat_notice};
+                static const std::set<line_role> continued{line_role::to,
+                                                           line_role::from,
+                                                           line_role::info,
+                                                           line_role::distribution,
+                                                           line_role::approved_by,
+                                                           line_role::clearance,
+                                                           line_role::desired_distribution,
+                                                           line_role::subject,
+                                                           line_role::tags,
+                                                           line_role::reference,
+                                                           line_role::instruction,
+                                                           line_role::repeat_notice};
                 if (!continued.count(k.role)) open = open_block::none;
                 return true;
             }
@@ -1028,10 +1113,10 @@ struct cable_reader {
                 auto a = read_addressee(value, &garbled);
                 if (!garbled.empty()) {
                     auto pos = value.find(garbled);
-                    report(at(l, lead + (pos == std::string_view::npos ? 0 : pos)), severity::warning,
-                           "precedence-word-garbled",
-                           fmt::format("'{}' looks like a garbled precedence word; read as {}", garbled,
-                                       precedence_name(*a.prec)));
+                    report(at(l, lead + (pos == std::string_view::npos ? 0 : pos)),
+                           severity::warning, "precedence-word-garbled",
+                           fmt::format("'{}' looks like a garbled precedence word; read as {}",
+                                       garbled, precedence_name(*a.prec)));
                 }
                 auto& list = k == address_kind::to ? c.to : c.info;
                 list.push_back(std::move(a));
@@ -1040,7 +1125,8 @@ struct cable_reader {
             }
             case address_kind::from: {
                 if (c.from) {
-                    report(at(l, lead), severity::warning, "from-repeated", "a second originator line; the first is kept");
+                    report(at(l, lead), severity::warning, "from-repeated",
+                           "a second originator line; the first is kept");
                     break;
                 }
                 // "FM THE SITUATION ROOM //TOHAK 003//": a series tag between slashes.
@@ -1063,14 +1149,17 @@ struct cable_reader {
                 c.from = std::string{v};
                 break;
             }
-            case address_kind::none: break;
+            case address_kind::none:
+                break;
         }
     }
 
-    void start_paragraph(const input_line& l, std::optional<int> number, std::string_view text, std::size_t text_byte,
-                         bool parenthesis = false) {
-        if (!c.paragraphs.empty() && last_blank_line + 1 == l.number) ++paragraph_gaps;
-        else if (!c.paragraphs.empty()) ++paragraph_joins;
+    void start_paragraph(const input_line& l, std::optional<int> number, std::string_view text,
+                         std::size_t text_byte, bool parenthesis = false) {
+        if (!c.paragraphs.empty() && last_blank_line + 1 == l.number)
+            ++paragraph_gaps;
+        else if (!c.paragraphs.empty())
+            ++paragraph_joins;
         if (number) {
             int expected = 1;
             for (auto it = c.paragraphs.rbegin(); it != c.paragraphs.rend(); ++it)
@@ -1089,8 +1178,8 @@ struct cable_reader {
 
     void check_words(const input_line& l, std::string_view text, std::size_t text_byte) {
         for (const auto& g : find_garbled_words(text))
-            report({l.number, column_of(l.text, text_byte + g.offset)}, severity::warning, "garbled-word",
-                   fmt::format("'{}' looks garbled: {}", g.word, g.reason));
+            report({l.number, column_of(l.text, text_byte + g.offset)}, severity::warning,
+                   "garbled-word", fmt::format("'{}' looks garbled: {}", g.word, g.reason));
     }
 
     void read_body_line(const input_line& l) {
@@ -1114,19 +1203,24 @@ struct cable_reader {
             mark(l, line_role::acp127_end);
             return;
         }
-        if (upper.size() >= 2 && upper[0] == '#' && is_digits(upper.substr(1)) && upper.size() <= 7) {
+        if (upper.size() >= 2 && upper[0] == '#' && is_digits(upper.substr(1)) &&
+            upper.size() <= 7) {
             // FL15: the station serial number again; it must equal FL3's.
             int ssn = std::stoi(upper.substr(1));
             if (c.envelope && c.envelope->station_serial != ssn)
                 report(at(l, lead), severity::warning, "ssn-mismatch",
-                       fmt::format("format line 15 gives #{:04}, format line 3 #{:04}", ssn, c.envelope->station_serial));
+                       fmt::format("format line 15 gives #{:04}, format line 3 #{:04}", ssn,
+                                   c.envelope->station_serial));
             ended = true;
             mark(l, line_role::acp127_fl15);
             return;
         }
-        if (ended) report(at(l, lead), severity::warning, "text-after-end", "text after the end of the message is kept as a paragraph");
+        if (ended)
+            report(at(l, lead), severity::warning, "text-after-end",
+                   "text after the end of the message is kept as a paragraph");
         if (is_signoff(t) && !paragraph_pending_text) {
-            if (c.signoff) report(at(l, lead), severity::warning, "signoff-repeated", "a second sign-off");
+            if (c.signoff)
+                report(at(l, lead), severity::warning, "signoff-repeated", "a second sign-off");
             else {
                 c.signoff = std::string{t};
                 signoff_line = l.number;
@@ -1142,7 +1236,8 @@ struct cable_reader {
             current = nullptr;
             mark(l, line_role::quote);
             auto rest = trim(t.substr(n));
-            if (!rest.empty() && looks_like_signature(rest) && signature_here(index)) c.signature = std::string{rest};
+            if (!rest.empty() && looks_like_signature(rest) && signature_here(index))
+                c.signature = std::string{rest};
             return;
         }
         if (!paragraph_pending_text && looks_like_signature(t) && signature_here(index)) {
@@ -1151,7 +1246,8 @@ struct cable_reader {
             mark(l, line_role::signature);
             return;
         }
-        if (signoff_line && !ended) report(at(l, lead), severity::warning, "text-after-signoff", "text after the sign-off");
+        if (signoff_line && !ended)
+            report(at(l, lead), severity::warning, "text-after-signoff", "text after the sign-off");
         if (auto p = read_paragraph_number(l.text)) {
             auto text = std::string_view{l.text}.substr(p->text_offset);
             start_paragraph(l, p->number, trim(text), p->text_offset, p->parenthesis);
@@ -1160,16 +1256,19 @@ struct cable_reader {
             if (paragraph_pending_text) c.layout.number_on_own_line = true;
             return;
         }
-        if (current && (paragraph_pending_text || last_blank_line + 1 != l.number || current->text.empty())) {
+        if (current &&
+            (paragraph_pending_text || last_blank_line + 1 != l.number || current->text.empty())) {
             // A word broken at the end of a line ("DEPAR-" / "TURE") is joined without a space;
             // the hyphen stays, as it was printed.
             const auto& prev = current->text;
-            bool broken = prev.size() >= 2 && prev.back() == '-' && std::isalpha(static_cast<unsigned char>(prev[prev.size() - 2])) &&
+            bool broken = prev.size() >= 2 && prev.back() == '-' &&
+                          std::isalpha(static_cast<unsigned char>(prev[prev.size() - 2])) &&
                           std::isalpha(static_cast<unsigned char>(t.front()));
             current->text = broken ? current->text + std::string{t} : join_words(current->text, t);
             paragraph_pending_text = false;
             check_words(l, t, lead);
-            mark(l, line_role::paragraph, static_cast<std::size_t>(current - c.paragraphs.data()), true);
+            mark(l, line_role::paragraph, static_cast<std::size_t>(current - c.paragraphs.data()),
+                 true);
             return;
         }
         start_paragraph(l, std::nullopt, t, lead);
@@ -1188,7 +1287,8 @@ struct cable_reader {
         auto next = next_text_line(i);
         if (next < last) {
             auto u = to_upper_ascii(trim(lines[next].text));
-            return is_end_of_message(u) || u == "BT" || (u.size() >= 2 && u[0] == '#' && is_digits(u.substr(1)));
+            return is_end_of_message(u) || u == "BT" ||
+                   (u.size() >= 2 && u[0] == '#' && is_digits(u.substr(1)));
         }
         auto prev = previous_text_line(i);
         if (prev == i) return false;
@@ -1231,7 +1331,8 @@ struct cable_reader {
             if (t.size() > header_line_limit) return false;
             auto u = to_upper_ascii(fold_slashed_zero(t));
             if (auto p = read_page_line(t); p && p->number == 1) return true;
-            if (u.rfind("VZCZC", 0) == 0 || read_routing_line(t) || read_precedence_words_line(t)) return true;
+            if (u.rfind("VZCZC", 0) == 0 || read_routing_line(t) || read_precedence_words_line(t))
+                return true;
             if (u.rfind("DE ", 0) == 0 && u.find('#') != std::string::npos) return true;
             if (read_series_run_in(t) || read_classification_reference_line(t)) return true;
             if (read_precedence_dtg_line(t, 0, 1)) {
@@ -1283,7 +1384,8 @@ struct cable_reader {
             std::size_t k = first;
             while (blank(lines[k])) ++k;
             report({lines[k].number, 1}, severity::note, "preamble",
-                   fmt::format("{} line(s) before the header are kept aside, not read as the cable", doc.preamble.size()));
+                   fmt::format("{} line(s) before the header are kept aside, not read as the cable",
+                               doc.preamble.size()));
         }
         bool any_line = false;
         for (index = start; index < last; ++index) {
@@ -1313,7 +1415,8 @@ struct cable_reader {
                     c.layout.series_title_case = r->title_case;
                     series_where = at(l, lead_of(l, trim(l.text)));
                     where = zone::text;
-                    auto rest = std::string_view{l.text}.substr(lead_of(l, trim(l.text)) + r->text_offset);
+                    auto rest =
+                        std::string_view{l.text}.substr(lead_of(l, trim(l.text)) + r->text_offset);
                     mark(l, line_role::series);
                     if (!trim(rest).empty()) {
                         if (auto p = read_paragraph_number(rest)) {
@@ -1347,23 +1450,29 @@ struct cable_reader {
         }
         // Layout: blank lines between header lines, and between paragraphs.
         c.layout.blank_line_between_headers = header_lines > 1 && header_blanks >= header_lines - 1;
-        c.layout.blank_line_between_paragraphs = paragraph_gaps > 0 && paragraph_gaps >= paragraph_joins;
+        c.layout.blank_line_between_paragraphs =
+            paragraph_gaps > 0 && paragraph_gaps >= paragraph_joins;
         decide_form();
     }
 
     /// Which form the cable came in, from what it holds.
     void decide_form() {
         if (c.form == cable_form::frus_printed) return;
-        if (saw_fl1) c.form = cable_form::acp127;
-        else if (c.envelope && (!c.envelope->originating_ri.empty() || c.precedence_words)) c.form = cable_form::situation_room;
-        else if (!c.routing && (c.archive || c.telegram || c.eo || !c.tags.empty() || c.subject || (from_first && c.from && c.prec)))
+        if (saw_fl1)
+            c.form = cable_form::acp127;
+        else if (c.envelope && (!c.envelope->originating_ri.empty() || c.precedence_words))
+            c.form = cable_form::situation_room;
+        else if (!c.routing && (c.archive || c.telegram || c.eo || !c.tags.empty() || c.subject ||
+                                (from_first && c.from && c.prec)))
             c.form = cable_form::state_telegram;
-        else c.form = cable_form::radioteletype;
+        else
+            c.form = cable_form::radioteletype;
     }
 };
 
 struct memo_reader {
-    memo_reader(const std::vector<input_line>& l, reporter& r, document& d) : lines(l), report(r), doc(d) {}
+    memo_reader(const std::vector<input_line>& l, reporter& r, document& d)
+        : lines(l), report(r), doc(d) {}
     const std::vector<input_line>& lines;
     reporter& report;
     document& doc;
@@ -1394,8 +1503,10 @@ struct memo_reader {
             auto [kind, value] = read_address(t, colon);
             if (starts_with_word(t, "MEMORANDUM")) {
                 auto pos = t.find(':');
-                auto rest = pos == std::string_view::npos ? std::string_view{} : trim(t.substr(pos + 1));
-                if (t.find("FOR") != std::string_view::npos || t.find("for") != std::string_view::npos)
+                auto rest =
+                    pos == std::string_view::npos ? std::string_view{} : trim(t.substr(pos + 1));
+                if (t.find("FOR") != std::string_view::npos ||
+                    t.find("for") != std::string_view::npos)
                     m.for_ = std::string{rest};
                 open = nullptr;
                 mark(l, line_role::memo_for);
@@ -1409,7 +1520,8 @@ struct memo_reader {
             }
             if (starts_with_word(t, "SUBJECT") && !m.subject) {
                 auto pos = t.find(':');
-                m.subject = std::string{trim(t.substr(pos == std::string_view::npos ? 7 : pos + 1))};
+                m.subject =
+                    std::string{trim(t.substr(pos == std::string_view::npos ? 7 : pos + 1))};
                 open = nullptr;
                 mark(l, line_role::memo_subject);
                 continue;
@@ -1441,7 +1553,8 @@ struct memo_reader {
                 m.bullets.push_back(memo_bullet{std::string{rest}, {}});
                 m.body_order.push_back(true);
                 open = &m.bullets.back().text;
-                open_reading = line_reading{l.number, line_role::memo_bullet, m.bullets.size() - 1, false};
+                open_reading =
+                    line_reading{l.number, line_role::memo_bullet, m.bullets.size() - 1, false};
                 doc.line_map.push_back(open_reading);
             } else if (open && previous + 1 == l.number) {
                 *open = join_words(*open, t);
@@ -1450,14 +1563,21 @@ struct memo_reader {
                 m.paragraphs.emplace_back(t);
                 m.body_order.push_back(false);
                 open = &m.paragraphs.back();
-                open_reading = line_reading{l.number, line_role::memo_paragraph, m.paragraphs.size() - 1, false};
+                open_reading = line_reading{l.number, line_role::memo_paragraph,
+                                            m.paragraphs.size() - 1, false};
                 doc.line_map.push_back(open_reading);
             }
             previous = l.number;
         }
-        if (!m.for_) report({lines[first].number, 1}, severity::warning, "memo-for-missing", "the memo has no MEMORANDUM FOR line");
-        if (!m.from) report({lines[first].number, 1}, severity::warning, "memo-from-missing", "the memo has no FROM line");
-        if (!m.subject) report({lines[first].number, 1}, severity::warning, "memo-subject-missing", "the memo has no SUBJECT line");
+        if (!m.for_)
+            report({lines[first].number, 1}, severity::warning, "memo-for-missing",
+                   "the memo has no MEMORANDUM FOR line");
+        if (!m.from)
+            report({lines[first].number, 1}, severity::warning, "memo-from-missing",
+                   "the memo has no FROM line");
+        if (!m.subject)
+            report({lines[first].number, 1}, severity::warning, "memo-subject-missing",
+                   "the memo has no SUBJECT line");
     }
 };
 
@@ -1471,7 +1591,8 @@ std::optional<document_title> read_title(const input_line& l) {
     auto z = s.rfind('Z');
     if (z != std::string_view::npos && z >= 4 && is_digits(s.substr(z - 4, 4))) {
         auto tail = s.substr(z + 1);
-        if (std::all_of(tail.begin(), tail.end(), [](char c) { return c == ' ' || (c >= '0' && c <= '9'); }))
+        if (std::all_of(tail.begin(), tail.end(),
+                        [](char c) { return c == ' ' || (c >= '0' && c <= '9'); }))
             s = s.substr(0, z + 1);
     }
     t.text = std::string{s};
@@ -1486,7 +1607,8 @@ std::optional<document_title> read_title(const input_line& l) {
         auto time = trim(rest.substr(consumed));
         while (!time.empty() && time.front() == ',') time = trim(time.substr(1));
         while (!time.empty() && time.back() == '.') time.remove_suffix(1);
-        bool has_time = time.size() == 5 && is_digits(time.substr(0, 4)) && (time[4] == 'Z' || time[4] == 'z');
+        bool has_time =
+            time.size() == 5 && is_digits(time.substr(0, 4)) && (time[4] == 'Z' || time[4] == 'z');
         if (!time.empty() && !has_time) continue;
         auto q = s.rfind(',', p - 1);
         std::size_t place_start = q == std::string_view::npos ? num->second : q + 1;
@@ -1512,7 +1634,8 @@ std::optional<document_title> read_title(const input_line& l) {
     if (from != std::string_view::npos) {
         auto start = from + 6;
         auto to = std::string_view::npos;
-        for (auto k = head.find(" to ", start); k != std::string_view::npos; k = head.find(" to ", k + 1))
+        for (auto k = head.find(" to ", start); k != std::string_view::npos;
+             k = head.find(" to ", k + 1))
             if (head[k - 1] == ')') {
                 to = k;
                 break;
@@ -1525,22 +1648,27 @@ std::optional<document_title> read_title(const input_line& l) {
             // Assistant for National Security Affairs (Kissinger)"); a longer run is not one.
             constexpr std::size_t longest = 150;
             if (!sender.empty() && sender.size() <= longest) t.sender = std::string{sender};
-            if (!addressee.empty() && addressee.size() <= longest) t.addressee = std::string{addressee};
+            if (!addressee.empty() && addressee.size() <= longest)
+                t.addressee = std::string{addressee};
         }
     }
     return t;
 }
 
-void read_notes(const std::vector<input_line>& lines, std::size_t first, std::size_t last, document& doc) {
+void read_notes(const std::vector<input_line>& lines, std::size_t first, std::size_t last,
+                document& doc) {
     for (std::size_t i = first; i < last; ++i) {
         const auto& l = lines[i];
         if (blank(l)) continue;
         if (auto p = paragraph_number(l.text)) {
-            doc.notes.push_back(source_note{p->first, std::string{trim(std::string_view{l.text}.substr(p->second))}});
-            doc.line_map.push_back(line_reading{l.number, line_role::source_note, doc.notes.size() - 1, false});
+            doc.notes.push_back(source_note{
+                p->first, std::string{trim(std::string_view{l.text}.substr(p->second))}});
+            doc.line_map.push_back(
+                line_reading{l.number, line_role::source_note, doc.notes.size() - 1, false});
         } else if (!doc.notes.empty()) {
             doc.notes.back().text = join_words(doc.notes.back().text, trim(l.text));
-            doc.line_map.push_back(line_reading{l.number, line_role::source_note, doc.notes.size() - 1, true});
+            doc.line_map.push_back(
+                line_reading{l.number, line_role::source_note, doc.notes.size() - 1, true});
         }
     }
 }
@@ -1551,10 +1679,13 @@ std::optional<std::string> classification_from_notes(const std::vector<source_no
         for (std::string_view level : {"Top Secret", "Secret", "Confidential", "Unclassified"}) {
             auto pos = n.text.find(level);
             if (pos == std::string::npos) continue;
-            if (pos >= 2 && n.text[pos - 2] != '.' && n.text[pos - 2] != ';') continue;  // sentence start
+            if (pos >= 2 && n.text[pos - 2] != '.' && n.text[pos - 2] != ';')
+                continue;  // sentence start
             auto end = n.text.find('.', pos);
-            auto found = to_upper_ascii(trim(std::string_view{n.text}.substr(pos, end == std::string::npos ? std::string::npos : end - pos)));
-            // Only what the reader would read back as a classification line ("Top Secretnt" is not).
+            auto found = to_upper_ascii(trim(std::string_view{n.text}.substr(
+                pos, end == std::string::npos ? std::string::npos : end - pos)));
+            // Only what the reader would read back as a classification line ("Top Secretnt" is
+            // not).
             if (read_classification_line(found)) return found;
         }
     }
@@ -1570,20 +1701,23 @@ void infer_from_context(document& doc, const cable_reader& reader, reporter& rep
         if (!c.from && t.sender) {
             c.from = *t.sender;
             c.inferred.insert("from");
-            report({}, severity::note, "from-title", fmt::format("the originator '{}' is taken from the title", *t.sender));
+            report({}, severity::note, "from-title",
+                   fmt::format("the originator '{}' is taken from the title", *t.sender));
         }
         if (c.to.empty() && t.addressee) {
             addressee a;
             a.address = a.as_written = *t.addressee;
             c.to.push_back(std::move(a));
             c.inferred.insert("to");
-            report({}, severity::note, "to-title", fmt::format("the addressee '{}' is taken from the title", *t.addressee));
+            report({}, severity::note, "to-title",
+                   fmt::format("the addressee '{}' is taken from the title", *t.addressee));
         }
         if (!c.date_time_group && t.time) {
             c.date_time_group = *t.time;
             c.inferred.insert("dtg");
             report({}, severity::note, "dtg-from-title",
-                   fmt::format("the cable prints no date-time group; the title's {} is used", format_dtg(*t.time)));
+                   fmt::format("the cable prints no date-time group; the title's {} is used",
+                               format_dtg(*t.time)));
         }
     }
     auto& g = c.date_time_group;
@@ -1595,7 +1729,8 @@ void infer_from_context(document& doc, const cable_reader& reader, reporter& rep
             source = fmt::format("the date line (line {})", date_line_number);
         }
         if (!from && doc.title && doc.title->time) {
-            from = calendar_date{*doc.title->time->year, *doc.title->time->month, doc.title->time->day};
+            from = calendar_date{*doc.title->time->year, *doc.title->time->month,
+                                 doc.title->time->day};
             source = "the title";
         }
         if (!from && doc.covering_memo && doc.covering_memo->date) {
@@ -1624,7 +1759,8 @@ void infer_from_context(document& doc, const cable_reader& reader, reporter& rep
     if (!c.series && doc.title && doc.title->series) {
         c.series = doc.title->series;
         c.inferred.insert("series");
-        report({}, severity::note, "series-from-title", "the cable prints no series tag; the title's is used");
+        report({}, severity::note, "series-from-title",
+               "the cable prints no series tag; the title's is used");
     }
     if (!c.classification) {
         if (auto cl = classification_from_notes(doc.notes)) {
@@ -1644,14 +1780,16 @@ void cross_check(const document& doc, reporter& report) {
         const auto& g = *c.date_time_group;
         if (t.day != g.day || t.hour != g.hour || t.minute != g.minute)
             report({}, severity::warning, "title-dtg-mismatch",
-                   fmt::format("the title gives {:02}{:02}Z on day {}, the DTG {}", t.hour, t.minute, t.day,
-                               format_dtg(g, false)));
+                   fmt::format("the title gives {:02}{:02}Z on day {}, the DTG {}", t.hour,
+                               t.minute, t.day, format_dtg(g, false)));
     }
-    if (doc.title && doc.title->series && c.series && c.series->number && doc.title->series->number &&
-        (doc.title->series->name != c.series->name || doc.title->series->number != c.series->number))
+    if (doc.title && doc.title->series && c.series && c.series->number &&
+        doc.title->series->number &&
+        (doc.title->series->name != c.series->name ||
+         doc.title->series->number != c.series->number))
         report({}, severity::warning, "title-series-mismatch",
-               fmt::format("the title names {}, the cable {}", format_series_tag(*doc.title->series),
-                           format_series_tag(*c.series)));
+               fmt::format("the title names {}, the cable {}",
+                           format_series_tag(*doc.title->series), format_series_tag(*c.series)));
 }
 
 }  // namespace
@@ -1683,7 +1821,8 @@ document parse_document(std::string_view input, const parse_options& options) {
             marker = true;
             break;
         }
-        if (starts_with_word(trim(lines[k].text), "MEMORANDUM") && lines[k].text.find("FOR") != std::string::npos) {
+        if (starts_with_word(trim(lines[k].text), "MEMORANDUM") &&
+            lines[k].text.find("FOR") != std::string::npos) {
             memo_first = k;
             break;
         }
@@ -1704,29 +1843,36 @@ document parse_document(std::string_view input, const parse_options& options) {
     cable_reader cable{lines, report, doc};
     cable.read(cable_first, cable_last);
     if (cable_first < cable_last)
-        doc.parts.push_back({document_part_kind::cable, lines[cable_first].number, lines[cable_last - 1].number});
+        doc.parts.push_back(
+            {document_part_kind::cable, lines[cable_first].number, lines[cable_last - 1].number});
 
     if (memo_first < n) {
         std::size_t first = memo_first + (marker ? 1 : 0);
-        if (marker) doc.line_map.push_back(line_reading{lines[memo_first].number, line_role::covering_marker, 0, false});
+        if (marker)
+            doc.line_map.push_back(
+                line_reading{lines[memo_first].number, line_role::covering_marker, 0, false});
         std::size_t last = std::min(notes_first, n);
         if (first < last) {
             memo_reader mr{lines, report, doc};
             mr.read(first, last);
             doc.covering_memo = std::move(mr.m);
-            doc.parts.push_back({document_part_kind::memo, lines[memo_first].number, lines[last - 1].number});
+            doc.parts.push_back(
+                {document_part_kind::memo, lines[memo_first].number, lines[last - 1].number});
         } else {
-            report({lines[memo_first].number, 1}, severity::warning, "memo-empty", "the covering memorandum marker is followed by nothing");
+            report({lines[memo_first].number, 1}, severity::warning, "memo-empty",
+                   "the covering memorandum marker is followed by nothing");
         }
     }
     if (notes_first < n) {
         read_notes(lines, notes_first, n, doc);
-        doc.parts.push_back({document_part_kind::notes, lines[notes_first].number, lines[n - 1].number});
+        doc.parts.push_back(
+            {document_part_kind::notes, lines[notes_first].number, lines[n - 1].number});
     }
 
     auto& c = doc.message;
-    bool any_cable = c.routing || c.date_time_group || c.prec || c.series || !c.paragraphs.empty() || c.signoff ||
-                     c.from || !c.to.empty() || c.archive || c.telegram;
+    bool any_cable = c.routing || c.date_time_group || c.prec || c.series ||
+                     !c.paragraphs.empty() || c.signoff || c.from || !c.to.empty() || c.archive ||
+                     c.telegram;
     if (!any_cable) {
         // A title alone leaves i past the last line: the place is then the title's line.
         report({lines[std::min(i, n - 1)].number, 1}, severity::error, "no-cable",
@@ -1735,30 +1881,39 @@ document parse_document(std::string_view input, const parse_options& options) {
         if (options.infer_from_context) infer_from_context(doc, cable, report);
         cross_check(doc, report);
         auto where = source_position{lines[cable_first < n ? cable_first : 0].number, 1};
-        if (!c.routing && c.envelope && !c.envelope->originating_ri.empty() && !c.envelope->routing_indicators.empty()) {
+        if (!c.routing && c.envelope && !c.envelope->originating_ri.empty() &&
+            !c.envelope->routing_indicators.empty()) {
             // ACP 127: the called and calling stations are format lines 2 and 3.
-            c.routing = read_routing_line(c.envelope->routing_indicators.front() + " DE " + c.envelope->originating_ri);
+            c.routing = read_routing_line(c.envelope->routing_indicators.front() + " DE " +
+                                          c.envelope->originating_ri);
         }
         // What each form is expected to give. A State telegram has no routing line (the
         // routing indicators were the communications centre's), and the FRUS printed form has
         // no header at all: the title gives what it can.
-        const bool radioteletype = c.form == cable_form::radioteletype || c.form == cable_form::acp127;
+        const bool radioteletype =
+            c.form == cable_form::radioteletype || c.form == cable_form::acp127;
         const bool printed = c.form == cable_form::frus_printed;
         if (!c.routing && radioteletype)
-            report(where, severity::warning, "routing-missing", "the cable has no routing line (<called> DE <calling>)");
+            report(where, severity::warning, "routing-missing",
+                   "the cable has no routing line (<called> DE <calling>)");
         if (!c.prec)
             report(where, printed ? severity::note : severity::warning, "precedence-missing",
                    printed ? "the printed text gives no precedence, and the title none either"
                            : "the cable gives no precedence prosign");
-        if (!c.date_time_group) report(where, severity::warning, "dtg-missing", "the cable gives no date-time group");
+        if (!c.date_time_group)
+            report(where, severity::warning, "dtg-missing", "the cable gives no date-time group");
         if (c.form == cable_form::state_telegram || c.form == cable_form::situation_room) {
-            if (!c.from) report(where, severity::warning, "from-missing", "the telegram has no FM line");
-            if (c.to.empty()) report(where, severity::warning, "to-missing", "the telegram has no TO line");
+            if (!c.from)
+                report(where, severity::warning, "from-missing", "the telegram has no FM line");
+            if (c.to.empty())
+                report(where, severity::warning, "to-missing", "the telegram has no TO line");
         }
-        if (c.paragraphs.empty()) report(where, severity::warning, "no-text", "the cable has no text");
+        if (c.paragraphs.empty())
+            report(where, severity::warning, "no-text", "the cable has no text");
         if (!c.signoff && !c.signature && !c.paragraphs.empty() && (radioteletype || printed))
             report(where, severity::note, "signoff-missing", "the cable has no sign-off");
-        if (cable.pending_address) report(where, severity::warning, "address-empty", "an address line has no value");
+        if (cable.pending_address)
+            report(where, severity::warning, "address-empty", "an address line has no value");
     }
     doc.notes_for_reader = report.finish();
     return doc;

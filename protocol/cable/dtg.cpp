@@ -8,8 +8,8 @@
 namespace hakto::protocol {
 namespace {
 
-constexpr std::array<std::string_view, 12> month_abbrevs = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-                                                            "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+constexpr std::array<std::string_view, 12> month_abbrevs = {
+    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
 constexpr std::array<std::string_view, 12> month_names = {
     "JANUARY", "FEBRUARY", "MARCH",     "APRIL",   "MAY",      "JUNE",
     "JULY",    "AUGUST",   "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"};
@@ -20,20 +20,27 @@ std::string upper(std::string_view s) {
     return out;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_alpha(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+}
 
-int two_digits(std::string_view s, std::size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); }
+int two_digits(std::string_view s, std::size_t at) {
+    return (s[at] - '0') * 10 + (s[at + 1] - '0');
+}
 
 /// Two-digit years of the period: 50–99 → 19xx, 00–49 → 20xx.
-int expand_year(int yy) { return yy >= 50 ? 1900 + yy : 2000 + yy; }
+int expand_year(int yy) {
+    return yy >= 50 ? 1900 + yy : 2000 + yy;
+}
 
 int days_in_month(int year, int month) {
     using namespace std::chrono;
-    return static_cast<int>(
-        static_cast<unsigned>(year_month_day_last{std::chrono::year{year} / std::chrono::month{
-                                                      static_cast<unsigned>(month)} / last}
-                                  .day()));
+    return static_cast<int>(static_cast<unsigned>(year_month_day_last{
+        std::chrono::year{year} / std::chrono::month{static_cast<unsigned>(month)} / last}
+                                                      .day()));
 }
 
 }  // namespace
@@ -41,10 +48,10 @@ int days_in_month(int year, int month) {
 std::optional<int> zone_offset_hours(char zone) {
     char z = static_cast<char>(std::toupper(static_cast<unsigned char>(zone)));
     if (z == 'Z') return 0;
-    if (z >= 'A' && z <= 'I') return z - 'A' + 1;  // A=+1 … I=+9
-    if (z >= 'K' && z <= 'M') return z - 'K' + 10;  // K=+10, L=+11, M=+12 (J is skipped)
+    if (z >= 'A' && z <= 'I') return z - 'A' + 1;     // A=+1 … I=+9
+    if (z >= 'K' && z <= 'M') return z - 'K' + 10;    // K=+10, L=+11, M=+12 (J is skipped)
     if (z >= 'N' && z <= 'Y') return -(z - 'N' + 1);  // N=−1 … Y=−12
-    return std::nullopt;  // J (local) or not a zone letter
+    return std::nullopt;                              // J (local) or not a zone letter
 }
 
 std::optional<char> zone_letter_for_offset(int hours) {
@@ -97,7 +104,9 @@ dtg make_dtg(std::chrono::sys_seconds t, char zone) {
     d.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
     d.hour = static_cast<int>(hms.hours().count());
     d.minute = static_cast<int>(hms.minutes().count());
-    d.zone = zone_offset_hours(zone) ? static_cast<char>(std::toupper(static_cast<unsigned char>(zone))) : 'Z';
+    d.zone = zone_offset_hours(zone)
+                 ? static_cast<char>(std::toupper(static_cast<unsigned char>(zone)))
+                 : 'Z';
     d.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
     d.year = static_cast<int>(ymd.year());
     return d;
@@ -135,8 +144,10 @@ std::string format_dtg(const dtg& d, bool with_month_year) {
         // Two digits, as a DTG writes the year; four where two would read back as another
         // century (the reader takes 50–99 as 19xx, 00–49 as 20xx).
         if (d.year) {
-            if (*d.year >= 1950 && *d.year <= 2049) s += fmt::format(" {:02}", *d.year % 100);
-            else s += fmt::format(" {:04}", *d.year);
+            if (*d.year >= 1950 && *d.year <= 2049)
+                s += fmt::format(" {:02}", *d.year % 100);
+            else
+                s += fmt::format(" {:04}", *d.year);
         }
     }
     return s;
@@ -146,7 +157,8 @@ std::optional<std::string> iso8601(const dtg& d) {
     auto t = to_utc(d);
     if (!t) return std::nullopt;
     auto z = make_dtg(t.value(), 'Z');
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:00Z", *z.year, *z.month, z.day, z.hour, z.minute);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:00Z", *z.year, *z.month, z.day, z.hour,
+                       z.minute);
 }
 
 dtg_reading read_dtg(std::string_view text, std::size_t line, std::size_t first_column) {
@@ -171,20 +183,24 @@ dtg_reading read_dtg(std::string_view text, std::size_t line, std::size_t first_
     d.minute = two_digits(text, 4);
     d.zone = static_cast<char>(std::toupper(static_cast<unsigned char>(text[p])));
     if (p != 6)
-        note(6, severity::note, "dtg-spaced-zone", "a space stands between the time and the zone letter");
+        note(6, severity::note, "dtg-spaced-zone",
+             "a space stands between the time and the zone letter");
     if (!zone_offset_hours(d.zone) && d.zone != 'J')
         note(p, severity::error, "dtg-zone", fmt::format("'{}' is not a zone letter", d.zone));
     bool bad = false;
     if (d.day < 1 || d.day > 31) {
-        note(0, severity::error, "dtg-day", fmt::format("day {:02} is not a day of a month", d.day));
+        note(0, severity::error, "dtg-day",
+             fmt::format("day {:02} is not a day of a month", d.day));
         bad = true;
     }
     if (d.hour > 23) {
-        note(2, severity::error, "dtg-hour", fmt::format("hour {:02} is not an hour of a day", d.hour));
+        note(2, severity::error, "dtg-hour",
+             fmt::format("hour {:02} is not an hour of a day", d.hour));
         bad = true;
     }
     if (d.minute > 59) {
-        note(4, severity::error, "dtg-minute", fmt::format("minute {:02} is not a minute of an hour", d.minute));
+        note(4, severity::error, "dtg-minute",
+             fmt::format("minute {:02} is not a minute of an hour", d.minute));
         bad = true;
     }
     std::size_t end = p + 1;

@@ -13,8 +13,12 @@ constexpr int letter_pairs[26][26] = {
 /// At most this many words of the list hold the pair: rarer than any pair in ordinary text.
 constexpr int rare_pair_limit = 2;
 
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 }  // namespace
 

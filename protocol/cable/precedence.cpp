@@ -6,34 +6,50 @@ namespace hakto::protocol {
 
 char precedence_letter(precedence p) {
     switch (p) {
-        case precedence::routine: return 'R';
-        case precedence::priority: return 'P';
-        case precedence::immediate: return 'O';
-        case precedence::flash: return 'Z';
-        case precedence::emergency: return 'Y';
+        case precedence::routine:
+            return 'R';
+        case precedence::priority:
+            return 'P';
+        case precedence::immediate:
+            return 'O';
+        case precedence::flash:
+            return 'Z';
+        case precedence::emergency:
+            return 'Y';
     }
     return 'R';
 }
 
 std::string_view precedence_name(precedence p) {
     switch (p) {
-        case precedence::routine: return "ROUTINE";
-        case precedence::priority: return "PRIORITY";
-        case precedence::immediate: return "IMMEDIATE";
-        case precedence::flash: return "FLASH";
-        case precedence::emergency: return "EMERGENCY COMMAND";
+        case precedence::routine:
+            return "ROUTINE";
+        case precedence::priority:
+            return "PRIORITY";
+        case precedence::immediate:
+            return "IMMEDIATE";
+        case precedence::flash:
+            return "FLASH";
+        case precedence::emergency:
+            return "EMERGENCY COMMAND";
     }
     return "ROUTINE";
 }
 
 std::optional<precedence> precedence_from_letter(char c) {
     switch (std::toupper(static_cast<unsigned char>(c))) {
-        case 'R': return precedence::routine;
-        case 'P': return precedence::priority;
-        case 'O': return precedence::immediate;
-        case 'Z': return precedence::flash;
-        case 'Y': return precedence::emergency;
-        default: return std::nullopt;
+        case 'R':
+            return precedence::routine;
+        case 'P':
+            return precedence::priority;
+        case 'O':
+            return precedence::immediate;
+        case 'Z':
+            return precedence::flash;
+        case 'Y':
+            return precedence::emergency;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -56,10 +72,14 @@ std::chrono::seconds handling_objective(precedence p) {
     using namespace std::chrono;
     switch (p) {
         case precedence::emergency:
-        case precedence::flash: return minutes{10};
-        case precedence::immediate: return minutes{30};
-        case precedence::priority: return hours{3};
-        case precedence::routine: return hours{6};
+        case precedence::flash:
+            return minutes{10};
+        case precedence::immediate:
+            return minutes{30};
+        case precedence::priority:
+            return hours{3};
+        case precedence::routine:
+            return hours{6};
     }
     return hours{6};
 }

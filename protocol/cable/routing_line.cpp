@@ -49,13 +49,15 @@ std::optional<routing_line> read_routing_line(std::string_view raw) {
     // The called station: letters, perhaps with its channel run on ("WTE10 DE WTE").
     auto called_letters = words[0].substr(0, words[0].find_first_of("0123456789"));
     if (!is_station_letters(called_letters) ||
-        (called_letters.size() < words[0].size() && !channel_digits(words[0].substr(called_letters.size()))))
+        (called_letters.size() < words[0].size() &&
+         !channel_digits(words[0].substr(called_letters.size()))))
         return std::nullopt;
     r.called = words[0];
     std::string_view calling = words[2];
     // Letters first; once a digit appears, the rest must be channel digits.
     std::size_t first_digit = calling.find_first_of("0123456789");
-    std::string_view letters = calling.substr(0, first_digit == std::string_view::npos ? calling.size() : first_digit);
+    std::string_view letters =
+        calling.substr(0, first_digit == std::string_view::npos ? calling.size() : first_digit);
     if (!is_station_letters(letters)) return std::nullopt;
     r.calling = std::string{letters};
     if (first_digit != std::string_view::npos) {

@@ -70,7 +70,8 @@ std::optional<series_tag> read_series_tag(std::string_view text) {
     auto t = read_at(text, consumed);
     if (!t) return std::nullopt;
     auto rest = trim(text.substr(consumed));
-    while (!rest.empty() && (rest.front() == '.' || rest.front() == '/')) rest = trim(rest.substr(1));
+    while (!rest.empty() && (rest.front() == '.' || rest.front() == '/'))
+        rest = trim(rest.substr(1));
     if (!rest.empty()) return std::nullopt;
     return t;
 }
@@ -83,7 +84,8 @@ std::optional<series_tag> find_series_tag(std::string_view line) {
         auto t = read_at(line.substr(i), consumed);
         if (t) {
             std::size_t end = i + t->name.size();
-            if (end == line.size() || !std::isalpha(static_cast<unsigned char>(line[end]))) return t;
+            if (end == line.size() || !std::isalpha(static_cast<unsigned char>(line[end])))
+                return t;
         }
     }
     return std::nullopt;

@@ -18,9 +18,9 @@
 #include <string_view>
 #include <vector>
 
+#include "protocol/teletype/teletype_code.hpp"
 #include "protocol/text/diagnostic.hpp"
 #include "protocol/text/expected.hpp"
-#include "protocol/teletype/teletype_code.hpp"
 
 namespace hakto::protocol {
 

@@ -184,5 +184,4 @@ std::string_view code_name(code c, shift s, code_set set) noexcept {
 
 // ---------------------------------------------------------------------------------------------
 
-
 }  // namespace hakto::protocol

@@ -104,5 +104,4 @@ std::string_view code_name(code c, shift s, code_set set = code_set::us_tty) noe
 /// "UNASSIGNED"; "PRINT" for code_function::print.
 std::string_view function_name(code_function f) noexcept;
 
-
 }  // namespace hakto::protocol

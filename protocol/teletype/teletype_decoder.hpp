@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "protocol/text/expected.hpp"
 #include "protocol/teletype/teletype_code.hpp"
+#include "protocol/text/expected.hpp"
 
 namespace hakto::protocol {
 

@@ -8,9 +8,12 @@ namespace hakto::protocol {
 
 std::string_view to_string(severity s) {
     switch (s) {
-        case severity::note: return "note";
-        case severity::warning: return "warning";
-        case severity::error: return "error";
+        case severity::note:
+            return "note";
+        case severity::warning:
+            return "warning";
+        case severity::error:
+            return "error";
     }
     return "error";
 }

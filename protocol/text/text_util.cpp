@@ -7,7 +7,9 @@
 namespace hakto::protocol {
 
 std::string_view trim(std::string_view s) {
-    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; };
+    auto is_space = [](char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+    };
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
     return s;
@@ -23,7 +25,8 @@ std::string to_upper_ascii(std::string_view s) {
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i])))
+        if (std::toupper(static_cast<unsigned char>(a[i])) !=
+            std::toupper(static_cast<unsigned char>(b[i])))
             return false;
     return true;
 }
@@ -52,7 +55,8 @@ std::string fold_slashed_zero(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         // U+00D8 Ø is C3 98, U+00F8 ø is C3 B8 in UTF-8.
         if (static_cast<unsigned char>(s[i]) == 0xC3 && i + 1 < s.size() &&
-            (static_cast<unsigned char>(s[i + 1]) == 0x98 || static_cast<unsigned char>(s[i + 1]) == 0xB8)) {
+            (static_cast<unsigned char>(s[i + 1]) == 0x98 ||
+             static_cast<unsigned char>(s[i + 1]) == 0xB8)) {
             out += '0';
             ++i;
         } else {
@@ -62,7 +66,9 @@ std::string fold_slashed_zero(std::string_view s) {
     return out;
 }
 
-std::size_t utf8_length(std::string_view s) { return utf8::length(s); }
+std::size_t utf8_length(std::string_view s) {
+    return utf8::length(s);
+}
 
 std::size_t column_of(std::string_view line, std::size_t byte_offset) {
     if (byte_offset > line.size()) byte_offset = line.size();

@@ -102,7 +102,8 @@ struct score_tables {
     std::array<double, 32> letters{};
     std::array<double, 32> figures{};
     // For two letters in a row: log2(P(b | a) / P(b)) from the English letter-pair counts of
-    // protocol/cable/garble.hpp (add-one smoothing, clamped to [-6, 3]); 0 when either is not a letter.
+    // protocol/cable/garble.hpp (add-one smoothing, clamped to [-6, 3]); 0 when either is not a
+    // letter.
     std::array<std::array<double, 32>, 32> pair{};
 };
 
@@ -640,8 +641,8 @@ namespace {
 
 /// The score term of code `c` after `previous` in the shift `in_figures`; moves both on
 /// (FIGS enters figures; LTRS and SPACE return to letters).
-inline std::int64_t score_term(const std::int64_t (*letter)[32], const std::int64_t* figure, code& previous,
-                               bool& in_figures, code c) noexcept {
+inline std::int64_t score_term(const std::int64_t (*letter)[32], const std::int64_t* figure,
+                               code& previous, bool& in_figures, code c) noexcept {
     std::int64_t term;
     if (in_figures) {
         term = figure[c];

@@ -40,8 +40,8 @@
 #include <utility>
 #include <vector>
 
-#include "protocol/text/expected.hpp"
 #include "protocol/teletype/teletype_code.hpp"
+#include "protocol/text/expected.hpp"
 #include "sim/random/random.hpp"
 
 namespace hakto::sim {

@@ -5,7 +5,9 @@
 namespace hakto::sim {
 namespace {
 
-constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
+constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept {
+    return (x << k) | (x >> (64 - k));
+}
 
 // Draws above this are treated as "never" so that index arithmetic cannot overflow.
 constexpr double geometric_cap = 4.0e18;

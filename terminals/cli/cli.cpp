@@ -1,7 +1,7 @@
 #include "terminals/cli/cli.hpp"
 
-#include <vector>
 #include <ostream>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -15,11 +15,14 @@ const std::vector<subcommand>& subcommands() {
         {"parse", "read page copy or a published document into the cable model", cmd_parse},
         {"encode", "text to 5-bit teletype codes (hex, raw bytes, or a tape picture)", cmd_encode},
         {"decode", "5-bit teletype codes back to text", cmd_decode},
-        {"replay", "replay cables from Beijing to the White House and the covering memo", cmd_replay},
+        {"replay", "replay cables from Beijing to the White House and the covering memo",
+         cmd_replay},
         {"send", "compose a cable (HAKTO or TOHAK) and replay it", cmd_send},
-        {"simulate", "run a scenario's network and traffic; print the speed-of-service report", cmd_simulate},
+        {"simulate", "run a scenario's network and traffic; print the speed-of-service report",
+         cmd_simulate},
         {"exhibit", "serve the museum kiosk page: the replay live in a web browser", cmd_exhibit},
-        {"station", "run a station as a process: its circuits over TCP, journalled, line-paced", cmd_station},
+        {"station", "run a station as a process: its circuits over TCP, journalled, line-paced",
+         cmd_station},
         {"relay", "run a store-and-forward relay as a process on the network", cmd_relay},
         {"import-frus", "read backchannel documents from FRUS TEI XML", cmd_import_frus},
         {"explain", "walk through a cable line by line: what each element is and why", cmd_explain},
@@ -55,7 +58,8 @@ int run_cli(const std::vector<std::string>& args, cli_io io) {
         return exit_ok;
     }
     for (const auto& c : subcommands())
-        if (c.name == first) return c.run(std::vector<std::string>(args.begin() + 1, args.end()), io);
+        if (c.name == first)
+            return c.run(std::vector<std::string>(args.begin() + 1, args.end()), io);
     io.err << "hakto: unknown command '" << first << "'\n";
     print_usage(io.err);
     return exit_usage;

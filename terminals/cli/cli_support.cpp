@@ -10,7 +10,7 @@
 
 namespace hakto::terminals {
 
-expected<input_text, input_error> read_text_or_input(const po::variables_map& vm, cli_io io) {
+expected<input_text, sim::file_error> read_text_or_input(const po::variables_map& vm, cli_io io) {
     if (vm.count("text")) return input_text{vm["text"].as<std::string>(), "<text>"};
     const auto path = vm["input"].as<std::string>();
     auto in = read_input(path, io);
@@ -18,32 +18,15 @@ expected<input_text, input_error> read_text_or_input(const po::variables_map& vm
     return input_text{std::move(in.value()), path == "-" ? "<stdin>" : path};
 }
 
-expected<std::string, input_error> read_input(const std::string& path, cli_io io) {
-    std::string data;
-    auto slurp = [&](std::istream& s) -> bool {
-        char buffer[1 << 16];
-        while (s.read(buffer, sizeof buffer) || s.gcount() > 0) {
-            data.append(buffer, static_cast<std::size_t>(s.gcount()));
-            if (data.size() > max_input_bytes) return false;
-        }
-        return true;
-    };
-    if (path == "-") {
-        if (!slurp(io.in)) return input_error{fmt::format("<stdin>: input larger than {} bytes", max_input_bytes)};
-        return data;
-    }
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return input_error{fmt::format("{}: cannot open: {}", path, std::strerror(errno))};
-    if (!slurp(f)) return input_error{fmt::format("{}: input larger than {} bytes", path, max_input_bytes)};
-    if (f.bad()) return input_error{fmt::format("{}: read error: {}", path, std::strerror(errno))};
-    return data;
+expected<std::string, sim::file_error> read_input(const std::string& path, cli_io io) {
+    if (path == "-") return sim::read_stream(io.in, "<stdin>");
+    return sim::read_file(path);
 }
 
-std::optional<po::variables_map> parse_arguments(std::string_view name, std::string_view synopsis,
-                                                 const po::options_description& options,
-                                                 const po::positional_options_description& positional,
-                                                 const std::vector<std::string>& args, cli_io io,
-                                                 bool& help_shown) {
+std::optional<po::variables_map> parse_arguments(
+    std::string_view name, std::string_view synopsis, const po::options_description& options,
+    const po::positional_options_description& positional, const std::vector<std::string>& args,
+    cli_io io, bool& help_shown) {
     help_shown = false;
     po::variables_map vm;
     try {
@@ -53,7 +36,8 @@ std::optional<po::variables_map> parse_arguments(std::string_view name, std::str
             auto path = vm["config"].as<std::string>();
             std::ifstream f(path);
             if (!f) {
-                io.err << "hakto " << name << ": --config " << path << ": cannot open: " << std::strerror(errno) << "\n";
+                io.err << "hakto " << name << ": --config " << path
+                       << ": cannot open: " << std::strerror(errno) << "\n";
                 return std::nullopt;
             }
             try {
@@ -121,7 +105,8 @@ expected<std::vector<protocol::code>, hex_error> read_hex_codes(std::string_view
         constexpr std::string_view separators = " \t,\r\n#";
         if (i == start || (i < text.size() && separators.find(text[i]) == std::string_view::npos))
             return hex_error{at, "not a hexadecimal code"};
-        if (value > 0x1F) return hex_error{at, fmt::format("0x{:02X} is not a 5-level code (0x00–0x1F)", value)};
+        if (value > 0x1F)
+            return hex_error{at, fmt::format("0x{:02X} is not a 5-level code (0x00–0x1F)", value)};
         out.push_back(static_cast<protocol::code>(value));
     }
     return out;

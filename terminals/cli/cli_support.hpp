@@ -9,24 +9,19 @@
 
 #include <boost/program_options.hpp>
 
+#include "protocol/teletype/teletype_code.hpp"
 #include "protocol/text/diagnostic.hpp"
 #include "protocol/text/expected.hpp"
-#include "protocol/teletype/teletype_code.hpp"
+#include "sim/io/file_reader.hpp"
 #include "terminals/cli/cli.hpp"
 
 namespace hakto::terminals {
 
 namespace po = boost::program_options;
 
-/// Largest input a subcommand reads (a whole FRUS volume is about 4 MB).
-inline constexpr std::size_t max_input_bytes = 256u << 20;
-
-struct input_error {
-    std::string message;  ///< names the file and the reason
-};
-
-/// Reads FILE, or standard input for "-".
-expected<std::string, input_error> read_input(const std::string& path, cli_io io);
+/// Reads FILE, or standard input for "-", bounded as every file hakto reads
+/// (sim::max_file_bytes).
+expected<std::string, sim::file_error> read_input(const std::string& path, cli_io io);
 
 /// What a command sends: the value of --text if given, else the file named by --input (or
 /// standard input for "-").
@@ -34,15 +29,14 @@ struct input_text {
     std::string text;
     std::string shown;  ///< "<text>", "<stdin>" or the path, for diagnostics
 };
-expected<input_text, input_error> read_text_or_input(const po::variables_map& vm, cli_io io);
+expected<input_text, sim::file_error> read_text_or_input(const po::variables_map& vm, cli_io io);
 
 /// Parses a subcommand's arguments; on error prints "hakto <name>: <reason>" and a hint, and
 /// returns nullopt (exit 2). `--help` prints the usage and sets `help_shown`.
-std::optional<po::variables_map> parse_arguments(std::string_view name, std::string_view synopsis,
-                                                 const po::options_description& options,
-                                                 const po::positional_options_description& positional,
-                                                 const std::vector<std::string>& args, cli_io io,
-                                                 bool& help_shown);
+std::optional<po::variables_map> parse_arguments(
+    std::string_view name, std::string_view synopsis, const po::options_description& options,
+    const po::positional_options_description& positional, const std::vector<std::string>& args,
+    cli_io io, bool& help_shown);
 
 struct hex_error {
     protocol::source_position where;

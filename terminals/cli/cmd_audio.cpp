@@ -208,7 +208,7 @@ int cmd_audio_encode(const std::vector<std::string>& args, cli_io io) {
 
     auto read = read_text_or_input(*vm, io);
     if (!read) {
-        io.err << "hakto audio encode: " << read.error().message << "\n";
+        io.err << "hakto audio encode: " << read.error().message() << "\n";
         return exit_bad_input;
     }
     std::string input = std::move(read.value().text);

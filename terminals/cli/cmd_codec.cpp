@@ -43,18 +43,22 @@ int cmd_encode(const std::vector<std::string>& args, cli_io io) {
     options.add_options()("help,h", "show this help")(
         "input", po::value<std::string>()->default_value("-"), "text to encode ('-' for stdin)")(
         "text,t", po::value<std::string>(), "encode this text instead of a file")(
-        "code", po::value<std::string>()->default_value("ustty"), "code set: ustty (US TTY figures) or ita2")(
+        "code", po::value<std::string>()->default_value("ustty"),
+        "code set: ustty (US TTY figures) or ita2")(
         "usos", "unshift on space: send FIGS again after a space inside figures")(
-        "output,o", po::value<std::string>()->default_value("hex"), "hex, raw (one code per byte) or tape (a picture)")(
+        "output,o", po::value<std::string>()->default_value("hex"),
+        "hex, raw (one code per byte) or tape (a picture)")(
         "lenient", "substitute characters the code lacks (reported) instead of failing")(
-        "wrap", po::value<std::size_t>()->default_value(0), "wrap lines at this column first (0: no wrapping)")(
+        "wrap", po::value<std::size_t>()->default_value(0),
+        "wrap lines at this column first (0: no wrapping)")(
         "raw-line-ends", "send a newline as LF alone instead of the page-copy CR CR LF")(
         "unicode", "with --output tape: draw holes as ● and the feed hole as ·");
     po::positional_options_description positional;
     positional.add("input", 1);
     bool help = false;
-    auto vm = parse_arguments("encode", "[FILE|-|--text TEXT] [--code ustty|ita2] [--usos] [--output hex|raw|tape]",
-                              options, positional, args, io, help);
+    auto vm = parse_arguments(
+        "encode", "[FILE|-|--text TEXT] [--code ustty|ita2] [--usos] [--output hex|raw|tape]",
+        options, positional, args, io, help);
     if (!vm) return exit_usage;
     if (help) return exit_ok;
     auto set = read_code_set((*vm)["code"].as<std::string>());
@@ -69,7 +73,7 @@ int cmd_encode(const std::vector<std::string>& args, cli_io io) {
     }
     auto read = read_text_or_input(*vm, io);
     if (!read) {
-        io.err << "hakto encode: " << read.error().message << "\n";
+        io.err << "hakto encode: " << read.error().message() << "\n";
         return exit_bad_input;
     }
     std::string text = std::move(read.value().text);
@@ -80,19 +84,22 @@ int cmd_encode(const std::vector<std::string>& args, cli_io io) {
     auto result = encode(text, eo);
     if (!result) {
         for (const auto& u : result.error().characters)
-            io.err << fmt::format("{}:{}:{}: error [unencodable] {} is not in {}\n", shown, u.where.line, u.where.column,
-                                  describe_character(u.character), code_set_name(*set));
+            io.err << fmt::format("{}:{}:{}: error [unencodable] {} is not in {}\n", shown,
+                                  u.where.line, u.where.column, describe_character(u.character),
+                                  code_set_name(*set));
         io.err << "hakto encode: nothing written; --lenient substitutes such characters\n";
         return exit_bad_input;
     }
     for (const auto& s : result.value().substitutions)
-        io.err << fmt::format("{}:{}:{}: warning [substituted] {} sent as '{}'\n", shown, s.where.line, s.where.column,
-                              describe_character(s.original), s.replacement);
+        io.err << fmt::format("{}:{}:{}: warning [substituted] {} sent as '{}'\n", shown,
+                              s.where.line, s.where.column, describe_character(s.original),
+                              s.replacement);
     const auto& codes = result.value().codes;
     if (output == "hex") {
         io.out << hex_lines(codes);
     } else if (output == "raw") {
-        io.out.write(reinterpret_cast<const char*>(codes.data()), static_cast<std::streamsize>(codes.size()));
+        io.out.write(reinterpret_cast<const char*>(codes.data()),
+                     static_cast<std::streamsize>(codes.size()));
     } else {
         tape_options to;
         to.set = *set;
@@ -114,8 +121,9 @@ int cmd_decode(const std::vector<std::string>& args, cli_io io) {
     po::positional_options_description positional;
     positional.add("input", 1);
     bool help = false;
-    auto vm = parse_arguments("decode", "[FILE|-] [--format hex|raw|tape] [--code ustty|ita2] [--usos]", options,
-                              positional, args, io, help);
+    auto vm =
+        parse_arguments("decode", "[FILE|-] [--format hex|raw|tape] [--code ustty|ita2] [--usos]",
+                        options, positional, args, io, help);
     if (!vm) return exit_usage;
     if (help) return exit_ok;
     auto set = read_code_set((*vm)["code"].as<std::string>());
@@ -132,15 +140,15 @@ int cmd_decode(const std::vector<std::string>& args, cli_io io) {
     auto shown = path == "-" ? std::string{"<stdin>"} : path;
     auto in = read_input(path, io);
     if (!in) {
-        io.err << "hakto decode: " << in.error().message << "\n";
+        io.err << "hakto decode: " << in.error().message() << "\n";
         return exit_bad_input;
     }
     std::vector<code> codes;
     if (form == "hex") {
         auto r = read_hex_codes(in.value());
         if (!r) {
-            io.err << fmt::format("{}:{}:{}: error [hex] {}\n", shown, r.error().where.line, r.error().where.column,
-                                  r.error().reason);
+            io.err << fmt::format("{}:{}:{}: error [hex] {}\n", shown, r.error().where.line,
+                                  r.error().where.column, r.error().reason);
             return exit_bad_input;
         }
         codes = std::move(r.value());

@@ -5,9 +5,9 @@
 #include <iostream>
 #include <ostream>
 
+#include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <fmt/format.h>
 
 #include "terminals/cli/cli_support.hpp"
 #include "terminals/exhibit/exhibit_server.hpp"
@@ -17,21 +17,29 @@ namespace hakto::terminals {
 int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
     po::options_description options("options");
     options.add_options()("help,h", "show this help")(
-        "listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "address:port to serve on (port 0: any free port)")(
-        "scenario", po::value<std::string>()->default_value("june1972"), "a built-in scenario or a TOML file")(
-        "frus", po::value<std::vector<std::string>>()->multitoken()->composing(), "FRUS TEI files that supply cable texts")(
-        "speed", po::value<std::string>()->default_value("20x"), "real, Nx (N times faster) or max")(
-        "noise", "let the circuits' noise garble the text")(
-        "idle-reset", po::value<int>()->default_value(120), "seconds without a visitor before the attract loop resumes (0: never)")(
-        "max-viewers", po::value<std::size_t>()->default_value(2000), "most WebSocket viewers at once")(
-        "web-root", po::value<std::string>(), "serve the page from this folder instead of the built-in copy")(
+        "listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
+        "address:port to serve on (port 0: any free port)")(
+        "scenario", po::value<std::string>()->default_value("june1972"),
+        "a built-in scenario or a TOML file")(
+        "frus", po::value<std::vector<std::string>>()->multitoken()->composing(),
+        "FRUS TEI files that supply cable texts")(
+        "speed", po::value<std::string>()->default_value("20x"),
+        "real, Nx (N times faster) or max")("noise", "let the circuits' noise garble the text")(
+        "idle-reset", po::value<int>()->default_value(120),
+        "seconds without a visitor before the attract loop resumes (0: never)")(
+        "max-viewers", po::value<std::size_t>()->default_value(2000),
+        "most WebSocket viewers at once")(
+        "web-root", po::value<std::string>(),
+        "serve the page from this folder instead of the built-in copy")(
         "operator-token-file", po::value<std::string>(),
-        "a file holding the operator token: operator.html then works from any address that gives it "
+        "a file holding the operator token: operator.html then works from any address that gives "
+        "it "
         "(without it, the operator page works from this machine only)");
     po::positional_options_description positional;
     bool help = false;
-    auto vm = parse_arguments("exhibit", "[--listen 127.0.0.1:8080] [--speed 20x] [--noise] [--idle-reset SECONDS]",
-                              options, positional, args, io, help);
+    auto vm = parse_arguments(
+        "exhibit", "[--listen 127.0.0.1:8080] [--speed 20x] [--noise] [--idle-reset SECONDS]",
+        options, positional, args, io, help);
     if (!vm) return exit_usage;
     if (help) return exit_ok;
 
@@ -43,7 +51,8 @@ int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
         return exit_usage;
     }
     o.host = listen.substr(0, colon);
-    if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']') o.host = o.host.substr(1, o.host.size() - 2);
+    if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']')
+        o.host = o.host.substr(1, o.host.size() - 2);
     try {
         std::size_t used = 0;
         auto port = std::stoul(listen.substr(colon + 1), &used);
@@ -75,14 +84,18 @@ int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
         const auto path = (*vm)["operator-token-file"].as<std::string>();
         auto text = read_input(path, io);
         if (!text) {
-            io.err << "hakto exhibit: --operator-token-file: " << text.error().message << "\n";
+            io.err << "hakto exhibit: --operator-token-file: " << text.error().message() << "\n";
             return exit_bad_input;
         }
         auto token = text.value();
-        while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-        while (!token.empty() && std::isspace(static_cast<unsigned char>(token.front()))) token.erase(token.begin());
-        if (token.size() < 8 || token.size() > 256 || token.find_first_of("\r\n") != std::string::npos) {
-            io.err << "hakto exhibit: " << path << ": the operator token is one line of 8 to 256 characters\n";
+        while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
+            token.pop_back();
+        while (!token.empty() && std::isspace(static_cast<unsigned char>(token.front())))
+            token.erase(token.begin());
+        if (token.size() < 8 || token.size() > 256 ||
+            token.find_first_of("\r\n") != std::string::npos) {
+            io.err << "hakto exhibit: " << path
+                   << ": the operator token is one line of 8 to 256 characters\n";
             return exit_bad_input;
         }
         o.operator_token = std::move(token);
@@ -103,7 +116,9 @@ int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
         ioc.stop();
     });
     server.value()->start();
-    io.out << fmt::format("hakto exhibit: listening on http://{}:{}/\n", o.host, server.value()->port()) << std::flush;
+    io.out << fmt::format("hakto exhibit: listening on http://{}:{}/\n", o.host,
+                          server.value()->port())
+           << std::flush;
     try {
         ioc.run();
     } catch (const std::exception& ex) {

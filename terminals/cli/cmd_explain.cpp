@@ -10,9 +10,9 @@
 
 #include "protocol/cable/cable_parser.hpp"
 #include "protocol/text/text_util.hpp"
-#include "terminals/frus/bundled.hpp"
 #include "terminals/cli/cli_support.hpp"
 #include "terminals/explain/explain.hpp"
+#include "terminals/frus/bundled.hpp"
 #include "terminals/frus/frus_import.hpp"
 
 namespace hakto::terminals {
@@ -71,7 +71,7 @@ int cmd_explain(const std::vector<std::string>& args, cli_io io) {
         shown = path == "-" ? std::string{"<stdin>"} : path;
         auto read = read_input(path, io);
         if (!read) {
-            io.err << "hakto explain: " << read.error().message << "\n";
+            io.err << "hakto explain: " << read.error().message() << "\n";
             return exit_bad_input;
         }
         input = std::move(read.value());

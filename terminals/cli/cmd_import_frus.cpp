@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "protocol/cable/cable_formatter.hpp"
-#include "terminals/explain/cable_json.hpp"
 #include "terminals/cli/cli_support.hpp"
+#include "terminals/explain/cable_json.hpp"
 #include "terminals/frus/frus_import.hpp"
 
 namespace hakto::terminals {
@@ -20,7 +20,9 @@ json opt(const std::optional<T>& v) {
     return v ? json(*v) : json(nullptr);
 }
 
-std::string or_none(const std::optional<std::string>& s) { return s ? *s : "(none)"; }
+std::string or_none(const std::optional<std::string>& s) {
+    return s ? *s : "(none)";
+}
 
 void summarise(const frus_document& d, std::ostream& os) {
     const auto& c = d.parsed.message;
@@ -33,17 +35,22 @@ void summarise(const frus_document& d, std::ostream& os) {
                           d.dateline->when.value_or(d.dateline->text));
     else
         os << fmt::format("  {:<16}(none)\n", "dateline");
-    os << fmt::format("  {:<16}{}\n", "routing", c.routing ? format_routing_line(*c.routing) : "(none)");
-    os << fmt::format("  {:<16}{}\n", "precedence",
-                      c.prec ? fmt::format("{} {}", precedence_letter(*c.prec), precedence_name(*c.prec)) : "(none)");
+    os << fmt::format("  {:<16}{}\n", "routing",
+                      c.routing ? format_routing_line(*c.routing) : "(none)");
+    os << fmt::format(
+        "  {:<16}{}\n", "precedence",
+        c.prec ? fmt::format("{} {}", precedence_letter(*c.prec), precedence_name(*c.prec))
+               : "(none)");
     if (c.date_time_group) {
         auto utc = iso8601(*c.date_time_group);
-        os << fmt::format("  {:<16}{}{}{}\n", "dtg", format_dtg(*c.date_time_group), utc ? " = " + *utc : std::string{},
+        os << fmt::format("  {:<16}{}{}{}\n", "dtg", format_dtg(*c.date_time_group),
+                          utc ? " = " + *utc : std::string{},
                           c.inferred.count("dtg.month") ? "  (month and year inferred)" : "");
     } else {
         os << fmt::format("  {:<16}(none)\n", "dtg");
     }
-    os << fmt::format("  {:<16}{}\n", "cable series", c.series ? format_series_tag(*c.series) : "(none)");
+    os << fmt::format("  {:<16}{}\n", "cable series",
+                      c.series ? format_series_tag(*c.series) : "(none)");
     os << fmt::format("  {:<16}{}\n", "from", or_none(c.from));
     os << fmt::format("  {:<16}{}\n", "to", or_none(first_addressee(c)));
     os << fmt::format("  {:<16}{}\n", "classification", or_none(c.classification));
@@ -53,8 +60,8 @@ void summarise(const frus_document& d, std::ostream& os) {
         os << fmt::format("  {:<16}{}\n", "memo subject", or_none(d.parsed.covering_memo->subject));
     else
         os << fmt::format("  {:<16}(no covering memorandum)\n", "memo subject");
-    os << fmt::format("  {:<16}{} from the import, {} from the parser\n", "diagnostics", d.import_diagnostics.size(),
-                      d.parsed.notes_for_reader.size());
+    os << fmt::format("  {:<16}{} from the import, {} from the parser\n", "diagnostics",
+                      d.import_diagnostics.size(), d.parsed.notes_for_reader.size());
 }
 
 json frus_json(const frus_document& d) {
@@ -86,7 +93,8 @@ std::string diagnostic_line(const frus_document& d, std::string_view where, cons
         if (g.where.column != 0) place += fmt::format(":{}", g.where.column);
         place += ": ";
     }
-    return fmt::format("{}: doc {}: {}{} [{}] {}", d.file, d.id, place, to_string(g.level), g.code, g.message);
+    return fmt::format("{}: doc {}: {}{} [{}] {}", d.file, d.id, place, to_string(g.level), g.code,
+                       g.message);
 }
 
 }  // namespace
@@ -95,21 +103,24 @@ int cmd_import_frus(const std::vector<std::string>& args, cli_io io) {
     po::options_description options("options");
     options.add_options()("help,h", "show this help")(
         "doc,d", po::value<std::vector<std::string>>()->composing(),
-        "only this document: an id (d140), a number (140) or a series tag (\"HAKTO 7\"); repeatable")(
-        "all,a", "every document, not only the backchannel ones")(
+        "only this document: an id (d140), a number (140) or a series tag (\"HAKTO 7\"); "
+        "repeatable")("all,a", "every document, not only the backchannel ones")(
         "format,f", po::value<std::string>()->default_value("text"),
-        "output: text (a summary per document), json, or document (the text as published, for hakto parse)")(
-        "input", po::value<std::vector<std::string>>(), "FRUS TEI XML files ('-' for stdin)");
+        "output: text (a summary per document), json, or document (the text as published, for "
+        "hakto parse)")("input", po::value<std::vector<std::string>>(),
+                        "FRUS TEI XML files ('-' for stdin)");
     po::positional_options_description positional;
     positional.add("input", -1);
     bool help = false;
-    const std::string_view synopsis = "FILE... [--doc dNNN]... [--all] [--format text|json|document]";
+    const std::string_view synopsis =
+        "FILE... [--doc dNNN]... [--all] [--format text|json|document]";
     auto vm = parse_arguments("import-frus", synopsis, options, positional, args, io, help);
     if (!vm) return exit_usage;
     if (help) return exit_ok;
     auto format = (*vm)["format"].as<std::string>();
     if (format != "text" && format != "json" && format != "document") {
-        io.err << "hakto import-frus: --format must be text, json or document, not '" << format << "'\n";
+        io.err << "hakto import-frus: --format must be text, json or document, not '" << format
+               << "'\n";
         return exit_usage;
     }
     if (!vm->count("input")) {
@@ -129,7 +140,7 @@ int cmd_import_frus(const std::vector<std::string>& args, cli_io io) {
         shown_files.push_back(shown);
         auto input = read_input(path, io);
         if (!input) {
-            io.err << "hakto import-frus: " << input.error().message << "\n";
+            io.err << "hakto import-frus: " << input.error().message() << "\n";
             return exit_bad_input;
         }
         auto imported = import_frus(input.value(), shown, opts);
@@ -154,12 +165,14 @@ int cmd_import_frus(const std::vector<std::string>& args, cli_io io) {
     if (docs.empty()) {
         std::string names;
         for (const auto& f : shown_files) names += (names.empty() ? "" : ", ") + f;
-        io.err << "hakto import-frus: no backchannel documents in " << names << " (--all lists every document)\n";
+        io.err << "hakto import-frus: no backchannel documents in " << names
+               << " (--all lists every document)\n";
     }
 
     for (const auto& d : docs) {
         for (const auto& g : d.import_diagnostics) io.err << diagnostic_line(d, "", g) << "\n";
-        for (const auto& g : d.parsed.notes_for_reader) io.err << diagnostic_line(d, "text ", g) << "\n";
+        for (const auto& g : d.parsed.notes_for_reader)
+            io.err << diagnostic_line(d, "text ", g) << "\n";
     }
     // Everything is read before anything is written: a bad file leaves no partial output.
     std::ostringstream out;

@@ -15,7 +15,7 @@
 #include "terminals/cli/cli_support.hpp"
 #include "terminals/cli/net_config.hpp"
 #include "terminals/net/node/net_node.hpp"
-#include "terminals/net/net_spool.hpp"
+#include "terminals/net/node/net_spool.hpp"
 
 namespace hakto::terminals {
 namespace {
@@ -235,7 +235,7 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
             if (!vm->count("to")) return usage("--send needs --to");
             auto text = read_input((*vm)["send"].as<std::string>(), io);
             if (!text) {
-                io.err << "hakto " << name << ": " << text.error().message << "\n";
+                io.err << "hakto " << name << ": " << text.error().message() << "\n";
                 return exit_bad_input;
             }
             auto prec = protocol::precedence_from_string((*vm)["precedence"].as<std::string>());

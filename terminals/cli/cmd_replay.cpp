@@ -1,13 +1,13 @@
 // hakto replay: the whole chain, paced on a virtual clock; hakto send: compose a cable and
 // replay it.
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <ostream>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -26,12 +26,14 @@ namespace hakto::terminals {
 namespace {
 
 std::atomic<bool> interrupted_flag{false};
-extern "C" void on_signal(int) { interrupted_flag = true; }
+extern "C" void on_signal(int) {
+    interrupted_flag = true;
+}
 
 /// SIGINT/SIGTERM end the replay cleanly (the terminal is restored); the old handlers come
 /// back when this goes.
 class signal_guard {
-public:
+  public:
     signal_guard() {
         interrupted_flag = false;
         old_int_ = std::signal(SIGINT, on_signal);
@@ -42,7 +44,7 @@ public:
         std::signal(SIGTERM, old_term_);
     }
 
-private:
+  private:
     void (*old_int_)(int);
     void (*old_term_)(int);
 };
@@ -66,23 +68,31 @@ expected<sim::pacing, std::string> read_speed(const std::string& s) {
 
 void add_replay_options(po::options_description& options) {
     options.add_options()("help,h", "show this help")(
-        "config", po::value<std::string>(), "read options from FILE (name = value lines); the command line wins")(
-        "scenario", po::value<std::string>(), "a built-in scenario (june1972) or a TOML file: replays all its cables")(
-        "cable", po::value<std::vector<std::string>>()->composing(), "replay only this cable (repeatable), e.g. \"HAKTO 12\"")(
+        "config", po::value<std::string>(),
+        "read options from FILE (name = value lines); the command line wins")(
+        "scenario", po::value<std::string>(),
+        "a built-in scenario (june1972) or a TOML file: replays all its cables")(
+        "cable", po::value<std::vector<std::string>>()->composing(),
+        "replay only this cable (repeatable), e.g. \"HAKTO 12\"")(
         "frus", po::value<std::vector<std::string>>()->multitoken()->composing(),
         "FRUS TEI files that supply cable texts (single documents or the whole volume)")(
-        "speed", po::value<std::string>()->default_value("20x"), "real (60 wpm as it was), Nx (N times faster), or max")(
-        "noise", "let the circuits' noise garble the text")("seed", po::value<std::uint64_t>(), "vary every noise draw")(
+        "speed", po::value<std::string>()->default_value("20x"),
+        "real (60 wpm as it was), Nx (N times faster), or max")(
+        "noise", "let the circuits' noise garble the text")("seed", po::value<std::uint64_t>(),
+                                                            "vary every noise draw")(
         "no-crypto", "send in clear (no on-line encryption)")(
         "code", po::value<std::string>()->default_value("ustty"), "teletype code: ustty or ita2")(
         "usos", "unshift on space at both ends")(
         "typing-wpm", po::value<double>()->default_value(40), "the punching operator's speed")(
         "compare", "show the generated memo beside the historical one")(
-        "memo-rules", po::value<std::string>(), "a memo rule file to use instead of the built-in rules")(
+        "memo-rules", po::value<std::string>(),
+        "a memo rule file to use instead of the built-in rules")(
         "transcript", po::value<std::string>(), "write every event to FILE.json")(
         "keep-idle", "wait through idle hours at the chosen speed instead of skipping them")(
-        "wav", po::value<std::string>(), "write the sound of the line into the destination to FILE.wav (docs/audio.md)")(
-        "wav-rate", po::value<int>()->default_value(48000), "sample rate of --wav, 8000 to 48000 Hz");
+        "wav", po::value<std::string>(),
+        "write the sound of the line into the destination to FILE.wav (docs/audio.md)")(
+        "wav-rate", po::value<int>()->default_value(48000),
+        "sample rate of --wav, 8000 to 48000 Hz");
 }
 
 int run_replay(const po::variables_map& vm, replay_options options, cli_io io, const char* name) {
@@ -109,8 +119,9 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
         return exit_usage;
     }
 
-    auto scn = options.scenario_object ? expected<sim::scenario, sim::scenario_errors>{*options.scenario_object}
-                                       : sim::load_named_scenario(options.scenario);
+    auto scn = options.scenario_object
+                   ? expected<sim::scenario, sim::scenario_errors>{*options.scenario_object}
+                   : sim::load_named_scenario(options.scenario);
     if (!scn) {
         for (const auto& e : scn.error()) io.err << e.to_string() << "\n";
         return exit_bad_input;
@@ -118,10 +129,12 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
     // Start the clock a minute before the first cable to be replayed.
     sim::sim_time first = sim::sim_time::max();
     for (const auto& c : scn.value().cables)
-        if (options.cables.empty() || std::find(options.cables.begin(), options.cables.end(), c.id) != options.cables.end())
+        if (options.cables.empty() ||
+            std::find(options.cables.begin(), options.cables.end(), c.id) != options.cables.end())
             first = std::min(first, c.filed);
-    auto start = first == sim::sim_time::max() ? scn.value().start
-                                               : std::max(scn.value().start, first - std::chrono::minutes{1});
+    auto start = first == sim::sim_time::max()
+                     ? scn.value().start
+                     : std::max(scn.value().start, first - std::chrono::minutes{1});
     sim::engine e{start};
     std::vector<std::string> warnings;
     auto r = replay::prepare(options, e, warnings);
@@ -169,7 +182,8 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
     signal_guard signals;
     r.value()->start();
     sim::pacer pace(e, speed.value());
-    bool skip_idle = vm.count("keep-idle") == 0 && speed.value().kind != sim::pacing::mode::as_fast_as_possible;
+    bool skip_idle =
+        vm.count("keep-idle") == 0 && speed.value().kind != sim::pacing::mode::as_fast_as_possible;
     while (!interrupted_flag) {
         auto next = e.next_time();
         if (!next) break;
@@ -181,7 +195,8 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
             replay_event idle;
             idle.kind = replay_event_kind::note;
             idle.at = e.now();
-            idle.text = fmt::format("… {} (h:mm:ss) pass with no traffic …", sim::format_elapsed(gap).substr(0, 8));
+            idle.text = fmt::format("… {} (h:mm:ss) pass with no traffic …",
+                                    sim::format_elapsed(gap).substr(0, 8));
             if (screen) screen->event(idle);
             if (plain) plain->event(idle);
         }
@@ -224,7 +239,8 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
         }
     }
     for (const auto& c : r.value()->cables())
-        if (!c.delivery) io.err << "hakto " << name << ": warning: " << c.spec.id << " was not delivered\n";
+        if (!c.delivery)
+            io.err << "hakto " << name << ": warning: " << c.spec.id << " was not delivered\n";
     return exit_ok;
 }
 
@@ -258,30 +274,37 @@ int run_replay_net(const po::variables_map& vm, replay_options options, cli_io i
 int cmd_replay(const std::vector<std::string>& args, cli_io io) {
     po::options_description options("options");
     add_replay_options(options);
-    options.add_options()("net", "run across real processes on 127.0.0.1: each station a hakto station or relay")(
+    options.add_options()(
+        "net", "run across real processes on 127.0.0.1: each station a hakto station or relay")(
         "cable-file", po::value<std::vector<std::string>>()->composing(),
-        "cables to replay instead of the scenario's: text in any form hakto reads, or FRUS TEI XML");
+        "cables to replay instead of the scenario's: text in any form hakto reads, or FRUS TEI "
+        "XML");
     po::positional_options_description positional;
     positional.add("cable-file", -1);
     bool help = false;
-    auto vm = parse_arguments("replay",
-                              "[FILE...] [--scenario june1972|FILE] [--frus FILE...] [--speed real|Nx|max] [--noise]",
-                              options, positional, args, io, help);
+    auto vm = parse_arguments(
+        "replay",
+        "[FILE...] [--scenario june1972|FILE] [--frus FILE...] [--speed real|Nx|max] [--noise]",
+        options, positional, args, io, help);
     if (!vm) return exit_usage;
     if (help) return exit_ok;
     replay_options ro;
-    if (vm->count("scenario")) ro.scenario = (*vm)["scenario"].as<std::string>();
-    else ro.cables = {"HAKTO 12"};  // the default replay: the founding cable
+    if (vm->count("scenario"))
+        ro.scenario = (*vm)["scenario"].as<std::string>();
+    else
+        ro.cables = {"HAKTO 12"};  // the default replay: the founding cable
     if (vm->count("cable")) ro.cables = (*vm)["cable"].as<std::vector<std::string>>();
     if (vm->count("cable-file")) {
         // Cables the user brings: each from its originator to its addressees, at its own DTG,
         // over the scenario's stations where they are the scenario's, else a route built for it.
         if (vm->count("net")) {
-            io.err << "hakto replay: --net replays the scenario's cables; give cable files without --net\n";
+            io.err << "hakto replay: --net replays the scenario's cables; give cable files without "
+                      "--net\n";
             return exit_usage;
         }
         if (vm->count("cable")) {
-            io.err << "hakto replay: --cable chooses among the scenario's cables; with cable files, give only the files\n";
+            io.err << "hakto replay: --cable chooses among the scenario's cables; with cable "
+                      "files, give only the files\n";
             return exit_usage;
         }
         auto given = read_given_cables((*vm)["cable-file"].as<std::vector<std::string>>());
@@ -311,17 +334,19 @@ int cmd_replay(const std::vector<std::string>& args, cli_io io) {
 int cmd_send(const std::vector<std::string>& args, cli_io io) {
     po::options_description options("options");
     add_replay_options(options);
-    options.add_options()("from", po::value<std::string>()->default_value("WTE"), "sending station")(
-        "to", po::value<std::string>()->default_value("WTE10"), "addressee station")(
+    options.add_options()("from", po::value<std::string>()->default_value("WTE"),
+                          "sending station")("to", po::value<std::string>()->default_value("WTE10"),
+                                             "addressee station")(
         "precedence", po::value<std::string>()->default_value("O"), "Z, O, P or R")(
-        "at", po::value<std::string>(), "filing time, e.g. 1972-06-21T17:30:00Z (default: after HAKTO 12 was logged)")(
+        "at", po::value<std::string>(),
+        "filing time, e.g. 1972-06-21T17:30:00Z (default: after HAKTO 12 was logged)")(
         "number", po::value<int>(), "series number (default: the next of its series)")(
         "input", po::value<std::string>()->default_value("-"), "the text to send ('-' for stdin)");
     po::positional_options_description positional;
     positional.add("input", 1);
     bool help = false;
-    auto vm = parse_arguments("send", "[--from WTE] [--to WTE10] [--precedence O] FILE", options, positional, args, io,
-                              help);
+    auto vm = parse_arguments("send", "[--from WTE] [--to WTE10] [--precedence O] FILE", options,
+                              positional, args, io, help);
     if (!vm) return exit_usage;
     if (help) return exit_ok;
     auto prec = protocol::precedence_from_string((*vm)["precedence"].as<std::string>());
@@ -331,17 +356,19 @@ int cmd_send(const std::vector<std::string>& args, cli_io io) {
     }
     auto input = read_input((*vm)["input"].as<std::string>(), io);
     if (!input) {
-        io.err << "hakto send: " << input.error().message << "\n";
+        io.err << "hakto send: " << input.error().message() << "\n";
         return exit_bad_input;
     }
-    auto base = sim::load_named_scenario(vm->count("scenario") ? (*vm)["scenario"].as<std::string>() : "june1972");
+    auto base = sim::load_named_scenario(vm->count("scenario") ? (*vm)["scenario"].as<std::string>()
+                                                               : "june1972");
     if (!base) {
         for (const auto& e : base.error()) io.err << e.to_string() << "\n";
         return exit_bad_input;
     }
     auto from = (*vm)["from"].as<std::string>(), to = (*vm)["to"].as<std::string>();
     if (!base.value().find_station(from) || !base.value().find_station(to) || from == to) {
-        io.err << fmt::format("hakto send: --from and --to must be two stations of scenario '{}'\n", base.value().name);
+        io.err << fmt::format("hakto send: --from and --to must be two stations of scenario '{}'\n",
+                              base.value().name);
         return exit_usage;
     }
     // The series: from the trip station HAKTO, to it TOHAK; the next number after the scenario's.
@@ -349,14 +376,16 @@ int cmd_send(const std::vector<std::string>& args, cli_io io) {
     int number = 1;
     sim::sim_time at = base.value().start;
     for (const auto& c : base.value().cables) {
-        if (auto t = protocol::find_series_tag(c.id); t && t->name == series && t->number) number = std::max(number, *t->number + 1);
+        if (auto t = protocol::find_series_tag(c.id); t && t->name == series && t->number)
+            number = std::max(number, *t->number + 1);
         at = std::max(at, c.filed + std::chrono::hours{1});
     }
     if (vm->count("number")) number = (*vm)["number"].as<int>();
     if (vm->count("at")) {
-        auto probe = sim::load_scenario(fmt::format("[scenario]\nname=\"x\"\nstart={}\n[[station]]\nid=\"A\"\n",
-                                                    (*vm)["at"].as<std::string>()),
-                                        "--at");
+        auto probe = sim::load_scenario(
+            fmt::format("[scenario]\nname=\"x\"\nstart={}\n[[station]]\nid=\"A\"\n",
+                        (*vm)["at"].as<std::string>()),
+            "--at");
         if (!probe) {
             io.err << "hakto send: --at must be a UTC time such as 1972-06-21T17:30:00Z\n";
             return exit_usage;
@@ -368,8 +397,10 @@ int cmd_send(const std::vector<std::string>& args, cli_io io) {
     protocol::cable c;
     c.routing = protocol::read_routing_line(fmt::format("{} DE {}", to, from));
     c.prec = *prec;
-    c.date_time_group = protocol::make_dtg(std::chrono::time_point_cast<std::chrono::seconds>(sim::to_sys_time(at)), 'Z');
-    c.to = {protocol::read_addressee(to == "WTE10" ? "HENRY A KISSINGER" : "GENERAL HAIG, THE WHITE HOUSE")};
+    c.date_time_group = protocol::make_dtg(
+        std::chrono::time_point_cast<std::chrono::seconds>(sim::to_sys_time(at)), 'Z');
+    c.to = {protocol::read_addressee(to == "WTE10" ? "HENRY A KISSINGER"
+                                                   : "GENERAL HAIG, THE WHITE HOUSE")};
     c.from = from == "WTE" ? "GENERAL HAIG" : "HENRY A KISSINGER";
     c.series = protocol::series_tag{series, number, std::nullopt};
     c.paragraphs = doc.message.paragraphs;

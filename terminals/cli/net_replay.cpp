@@ -25,8 +25,8 @@
 #include "protocol/teletype/line_discipline.hpp"
 #include "protocol/teletype/teletype_decoder.hpp"
 #include "sim/engine.hpp"
-#include "terminals/memo/memo_writer.hpp"
 #include "terminals/cli/net_config.hpp"
+#include "terminals/memo/memo_writer.hpp"
 
 extern char** environ;
 

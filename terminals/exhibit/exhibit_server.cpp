@@ -9,13 +9,13 @@
 #include <sstream>
 #include <unordered_map>
 
+#include <fmt/format.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "protocol/cable/cable_formatter.hpp"
@@ -23,7 +23,7 @@
 #include "protocol/cable/cable_parser.hpp"
 #include "protocol/cable/series_tag.hpp"
 #include "protocol/teletype/teletype_decoder.hpp"
-#include "sim/embedded.hpp"
+#include "sim/io/embedded.hpp"
 #include "terminals/explain/explain.hpp"
 
 namespace hakto::terminals {
@@ -42,9 +42,13 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using json = nlohmann::json;
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
-std::string code_hex(protocol::code c) { return c == sim::no_code ? std::string{} : fmt::format("{:02X}", c); }
+std::string code_hex(protocol::code c) {
+    return c == sim::no_code ? std::string{} : fmt::format("{:02X}", c);
+}
 
 /// What a code puts on the page, as UTF-8 (empty for shifts and NUL); zero as Ø.
 std::string glyph(const protocol::code_meaning& m) {
@@ -53,20 +57,29 @@ std::string glyph(const protocol::code_meaning& m) {
         case code_function::print:
             if (m.character == U'0') return "\xC3\x98";
             return protocol::utf8::encode(m.character);
-        case code_function::space: return " ";
-        case code_function::carriage_return: return "\r";
-        case code_function::line_feed: return "\n";
-        case code_function::bell: return "\a";
-        default: return {};
+        case code_function::space:
+            return " ";
+        case code_function::carriage_return:
+            return "\r";
+        case code_function::line_feed:
+            return "\n";
+        case code_function::bell:
+            return "\a";
+        default:
+            return {};
     }
 }
 
 std::int64_t epoch_ms(sim::sim_time t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(sim::to_sys_time(t).time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               sim::to_sys_time(t).time_since_epoch())
+        .count();
 }
 
 std::string_view content_type(std::string_view name) {
-    auto ends = [&](std::string_view x) { return name.size() >= x.size() && name.substr(name.size() - x.size()) == x; };
+    auto ends = [&](std::string_view x) {
+        return name.size() >= x.size() && name.substr(name.size() - x.size()) == x;
+    };
     if (ends(".html")) return "text/html; charset=utf-8";
     if (ends(".css")) return "text/css; charset=utf-8";
     if (ends(".js") || ends(".mjs")) return "text/javascript; charset=utf-8";
@@ -79,7 +92,8 @@ std::string_view content_type(std::string_view name) {
 bool safe_name(std::string_view n) {
     if (n.empty() || n.size() > 64 || n.front() == '.') return false;
     return std::all_of(n.begin(), n.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '-' || c == '_';
     });
 }
 
@@ -99,8 +113,12 @@ json exhibit_walkthrough(const replay_cable& c) {
         if (l.notes.empty()) continue;
         json notes = json::array();
         for (const auto& n : l.notes)
-            notes.push_back(json{{"element", n.element}, {"label", n.label}, {"title", n.title}, {"value", n.value},
-                                 {"text", n.text}, {"note", n.note}});
+            notes.push_back(json{{"element", n.element},
+                                 {"label", n.label},
+                                 {"title", n.title},
+                                 {"value", n.value},
+                                 {"text", n.text},
+                                 {"note", n.note}});
         lines.push_back(json{{"text", l.text}, {"notes", std::move(notes)}});
     }
     return lines;
@@ -125,22 +143,34 @@ expected<sim::pacing, std::string> parse_exhibit_speed(const std::string& s) {
     return std::string{"speed must be real, max, or a factor such as 20x"};
 }
 
-class exhibit_server::impl final : public replay_sink, public std::enable_shared_from_this<exhibit_server::impl> {
-public:
+class exhibit_server::impl final : public replay_sink,
+                                   public std::enable_shared_from_this<exhibit_server::impl> {
+  public:
     impl(asio::io_context& io, exhibit_options o)
-        : io_(io), options_(std::move(o)), acceptor_(io), timer_(io), attract_timer_(io), idle_timer_(io), frame_timer_(io),
-          speed_(options_.speed), default_speed_(options_.speed), noise_(options_.replay.noise) {}
+        : io_(io),
+          options_(std::move(o)),
+          acceptor_(io),
+          timer_(io),
+          attract_timer_(io),
+          idle_timer_(io),
+          frame_timer_(io),
+          speed_(options_.speed),
+          default_speed_(options_.speed),
+          noise_(options_.replay.noise) {}
 
     expected<void, exhibit_error> listen() {
         boost::system::error_code ec;
         auto addr = asio::ip::make_address(options_.host, ec);
-        if (ec) return exhibit_error{fmt::format("--listen: '{}' is not an IP address", options_.host)};
+        if (ec)
+            return exhibit_error{fmt::format("--listen: '{}' is not an IP address", options_.host)};
         tcp::endpoint ep{addr, options_.port};
         acceptor_.open(ep.protocol(), ec);
         if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
         if (!ec) acceptor_.bind(ep, ec);
         if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-        if (ec) return exhibit_error{fmt::format("cannot listen on {}:{}: {}", options_.host, options_.port, ec.message())};
+        if (ec)
+            return exhibit_error{fmt::format("cannot listen on {}:{}: {}", options_.host,
+                                             options_.port, ec.message())};
         port_ = acceptor_.local_endpoint(ec).port();
         return outcome::success();
     }
@@ -161,8 +191,11 @@ public:
         // built-in ones (never a path sent over the network).
         offered_.emplace_back(base_scenario_->name, *base_scenario_);
         for (auto name : sim::builtin_scenario_names()) {
-            if (std::any_of(offered_.begin(), offered_.end(), [&](const auto& o) { return o.first == name; })) continue;
-            if (auto s = sim::load_named_scenario(std::string{name})) offered_.emplace_back(std::string{name}, std::move(s.value()));
+            if (std::any_of(offered_.begin(), offered_.end(),
+                            [&](const auto& o) { return o.first == name; }))
+                continue;
+            if (auto s = sim::load_named_scenario(std::string{name}))
+                offered_.emplace_back(std::string{name}, std::move(s.value()));
         }
         return outcome::success();
     }
@@ -232,7 +265,8 @@ public:
         if (name == "explain.json") return std::pair{explain_json_, content_type(name)};
         for (std::size_t i = 0; i < detail::exhibit_web_files_count; ++i)
             if (detail::exhibit_web_files[i].name == name)
-                return std::pair{std::string{detail::exhibit_web_files[i].text}, content_type(name)};
+                return std::pair{std::string{detail::exhibit_web_files[i].text},
+                                 content_type(name)};
         return std::nullopt;
     }
 
@@ -243,7 +277,7 @@ public:
     // replay_sink
     void event(const replay_event& e) override;
 
-private:
+  private:
     struct run_state {
         std::unique_ptr<sim::engine> engine;  // declared first: destroyed after the replay
         std::unique_ptr<replay> r;
@@ -284,9 +318,12 @@ private:
         const auto& scn = o.scenario_object ? *o.scenario_object : *base_scenario_;
         sim::sim_time first = sim::sim_time::max();
         for (const auto& c : scn.cables)
-            if (o.cables.empty() || std::find(o.cables.begin(), o.cables.end(), c.id) != o.cables.end())
+            if (o.cables.empty() ||
+                std::find(o.cables.begin(), o.cables.end(), c.id) != o.cables.end())
                 first = std::min(first, c.filed);
-        auto begin = first == sim::sim_time::max() ? scn.start : std::max(scn.start, first - std::chrono::minutes{1});
+        auto begin = first == sim::sim_time::max()
+                         ? scn.start
+                         : std::max(scn.start, first - std::chrono::minutes{1});
         auto rs = std::make_unique<run_state>();
         rs->engine = std::make_unique<sim::engine>(begin);
         std::vector<std::string> warnings;
@@ -306,7 +343,9 @@ private:
             cable_progress p{{}, 0, false, protocol::teletype_decoder{decode_options_}};
             progress_.emplace(c.spec.id, std::move(p));
         }
-        rs->pacer = std::make_unique<sim::pacer>(*rs->engine, speed_.kind == sim::pacing::mode::stepped ? sim::pacing::scaled(20) : speed_);
+        rs->pacer = std::make_unique<sim::pacer>(
+            *rs->engine,
+            speed_.kind == sim::pacing::mode::stepped ? sim::pacing::scaled(20) : speed_);
         sim_now_ = rs->engine->now();
         run_ = std::move(rs);
         run_->r->start();
@@ -343,7 +382,8 @@ private:
         attract_timer_.expires_after(options_.attract_pause);
         attract_timer_.async_wait([w = weak_from_this()](boost::system::error_code ec) {
             if (ec) return;
-            if (auto s = w.lock(); s && !s->stopping_) s->start_run(s->attract_options(), "attract");
+            if (auto s = w.lock(); s && !s->stopping_)
+                s->start_run(s->attract_options(), "attract");
         });
     }
 
@@ -363,7 +403,8 @@ private:
             // slowest (after that it is left to its queue limit).
             auto now = std::chrono::steady_clock::now();
             if (backlog() > options_.max_queued_messages / 4) {
-                if (pressure_since_ == std::chrono::steady_clock::time_point{}) pressure_since_ = now;
+                if (pressure_since_ == std::chrono::steady_clock::time_point{})
+                    pressure_since_ = now;
                 if (now - pressure_since_ < std::chrono::seconds{1}) {
                     timer_.expires_after(std::chrono::milliseconds{2});
                     wait_tick();
@@ -388,7 +429,8 @@ private:
                 replay_event idle;
                 idle.kind = replay_event_kind::note;
                 idle.at = e.now();
-                idle.text = fmt::format("… {} (h:mm:ss) pass with no traffic …", sim::format_elapsed(gap).substr(0, 8));
+                idle.text = fmt::format("… {} (h:mm:ss) pass with no traffic …",
+                                        sim::format_elapsed(gap).substr(0, 8));
                 event(idle);
             }
             if (pace.policy().paced()) {
@@ -414,7 +456,8 @@ private:
             if (ec) return;
             auto s = w.lock();
             if (!s || s->stopping_) return;
-            if (s->visitor_mode_ && std::chrono::steady_clock::now() - s->last_control_ > s->options_.idle_reset) {
+            if (s->visitor_mode_ &&
+                std::chrono::steady_clock::now() - s->last_control_ > s->options_.idle_reset) {
                 // Nobody has touched the exhibit for a while: back to the attract loop.
                 s->visitor_mode_ = false;
                 s->paused_ = false;
@@ -463,14 +506,15 @@ private:
     std::uint64_t frame_seq_ = 0;
     std::uint16_t port_ = 0;
     std::optional<sim::scenario> base_scenario_;
-    std::vector<std::pair<std::string, sim::scenario>> offered_;  // the operator's choice of scenarios
+    std::vector<std::pair<std::string, sim::scenario>>
+        offered_;  // the operator's choice of scenarios
     // The teaching layer's texts: the table hakto explain uses (terminals/explain/data), and
     // each cable's walkthrough (the header lines of its page copy with their notes).
     std::string explain_json_ = explain_table_json().dump();
     std::map<std::string, json> walkthroughs_;
     std::unique_ptr<run_state> run_;
     std::map<std::string, cable_progress> progress_;
-    std::deque<json> history_;  // stages, notes, log entries, memos of this run
+    std::deque<json> history_;      // stages, notes, log entries, memos of this run
     std::deque<json> recent_tape_;  // the last codes punched, for a new viewer's tape
     std::unordered_map<viewer*, std::weak_ptr<viewer>> viewers_;
     sim::pacing speed_, default_speed_;
@@ -499,7 +543,7 @@ namespace {
 
 /// One WebSocket viewer: a read loop for controls and a bounded queue of messages to send.
 class viewer final : public std::enable_shared_from_this<viewer> {
-public:
+  public:
     viewer(tcp::socket socket, std::weak_ptr<exhibit_server::impl> server)
         : ws_(std::move(socket)), server_(std::move(server)) {}
     ~viewer() {
@@ -518,7 +562,8 @@ public:
         ws_.read_message_max(s->options().max_message_bytes);
         ws_.set_option(websocket::stream_base::decorator(
             [](websocket::response_type& res) { res.set(http::field::server, "hakto-exhibit"); }));
-        ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
+        ws_.async_accept(
+            req, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
     }
 
     void send(std::shared_ptr<const std::string> msg) {
@@ -544,7 +589,7 @@ public:
         beast::get_lowest_layer(ws_).socket().close(ec);
     }
 
-private:
+  private:
     void on_accept(beast::error_code ec) {
         if (ec) return;
         auto s = server_.lock();
@@ -556,7 +601,9 @@ private:
     }
 
     void do_read() {
-        ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+        ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->on_read(ec);
+        });
     }
 
     void on_read(beast::error_code ec) {
@@ -571,9 +618,11 @@ private:
         std::string text = beast::buffers_to_string(buffer_.data());
         buffer_.consume(buffer_.size());
         if (!ws_.got_text()) {
-            send(std::make_shared<const std::string>(dump(json{{"type", "error"}, {"text", "controls are JSON text"}})));
+            send(std::make_shared<const std::string>(
+                dump(json{{"type", "error"}, {"text", "controls are JSON text"}})));
         } else if (auto err = s->control(text, loopback_)) {
-            send(std::make_shared<const std::string>(dump(json{{"type", "error"}, {"text", *err}})));
+            send(
+                std::make_shared<const std::string>(dump(json{{"type", "error"}, {"text", *err}})));
         }
         do_read();
     }
@@ -581,8 +630,9 @@ private:
     void do_write() {
         writing_ = true;
         ws_.text(true);
-        ws_.async_write(asio::buffer(*queue_.front()),
-                        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
+        ws_.async_write(
+            asio::buffer(*queue_.front()),
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
     }
 
     void on_write(beast::error_code ec) {
@@ -608,20 +658,21 @@ private:
 
 /// One HTTP connection: serves the page's files; hands a WebSocket upgrade to a viewer.
 class http_session final : public std::enable_shared_from_this<http_session> {
-public:
+  public:
     http_session(tcp::socket socket, std::weak_ptr<exhibit_server::impl> server)
         : stream_(std::move(socket)), server_(std::move(server)) {}
 
     void run() { do_read(); }
 
-private:
+  private:
     void do_read() {
         parser_.emplace();
         parser_->header_limit(8192);
         parser_->body_limit(8192);
         stream_.expires_after(std::chrono::seconds{30});
-        http::async_read(stream_, buffer_, *parser_,
-                         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(beast::error_code ec) {
@@ -635,7 +686,8 @@ private:
         auto req = parser_->release();
         if (websocket::is_upgrade(req)) {
             if (!s->has_room()) {
-                respond(req, http::status::service_unavailable, "the exhibit has as many viewers as it can take\n",
+                respond(req, http::status::service_unavailable,
+                        "the exhibit has as many viewers as it can take\n",
                         "text/plain; charset=utf-8");
                 return;
             }
@@ -644,7 +696,8 @@ private:
             return;
         }
         if (req.method() != http::verb::get && req.method() != http::verb::head) {
-            respond(req, http::status::method_not_allowed, "GET only\n", "text/plain; charset=utf-8");
+            respond(req, http::status::method_not_allowed, "GET only\n",
+                    "text/plain; charset=utf-8");
             return;
         }
         auto f = s->file(std::string_view{req.target().data(), req.target().size()});
@@ -655,7 +708,8 @@ private:
         respond(req, http::status::ok, std::move(f->first), f->second);
     }
 
-    void respond(const http::request<http::string_body>& req, http::status st, std::string body, std::string_view type) {
+    void respond(const http::request<http::string_body>& req, http::status st, std::string body,
+                 std::string_view type) {
         res_.emplace(st, req.version());
         res_->set(http::field::server, "hakto-exhibit");
         res_->set(http::field::content_type, std::string{type});
@@ -666,15 +720,16 @@ private:
         res_->body() = std::move(body);
         res_->prepare_payload();
         if (head) res_->body().clear();
-        http::async_write(stream_, *res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            if (ec) return;
-            if (!self->res_->keep_alive()) {
-                beast::error_code ignored;
-                self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-                return;
-            }
-            self->do_read();
-        });
+        http::async_write(
+            stream_, *res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                if (ec) return;
+                if (!self->res_->keep_alive()) {
+                    beast::error_code ignored;
+                    self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                    return;
+                }
+                self->do_read();
+            });
     }
 
     beast::tcp_stream stream_;
@@ -710,8 +765,10 @@ void exhibit_server::impl::broadcast(std::string text) {
 }
 
 void exhibit_server::impl::queue_event(std::string event_json) {
-    if (frame_events_.empty()) frame_since_ = std::chrono::steady_clock::now();
-    else frame_events_ += ',';
+    if (frame_events_.empty())
+        frame_since_ = std::chrono::steady_clock::now();
+    else
+        frame_events_ += ',';
     frame_events_ += event_json;
     if (options_.frame_interval.count() <= 0 || frame_events_.size() >= options_.max_frame_bytes) {
         flush_frame();
@@ -720,13 +777,14 @@ void exhibit_server::impl::queue_event(std::string event_json) {
     if (frame_armed_) return;
     frame_armed_ = true;
     frame_timer_.expires_at(frame_since_ + options_.frame_interval);
-    frame_timer_.async_wait([w = weak_from_this(), frame = frame_seq_](boost::system::error_code ec) {
-        auto s = w.lock();
-        // A frame already flushed (by a message that had to follow it) is not flushed again.
-        if (ec || !s || s->frame_seq_ != frame) return;
-        s->frame_armed_ = false;
-        s->flush_frame();
-    });
+    frame_timer_.async_wait(
+        [w = weak_from_this(), frame = frame_seq_](boost::system::error_code ec) {
+            auto s = w.lock();
+            // A frame already flushed (by a message that had to follow it) is not flushed again.
+            if (ec || !s || s->frame_seq_ != frame) return;
+            s->frame_armed_ = false;
+            s->flush_frame();
+        });
 }
 
 void exhibit_server::impl::flush_frame() {
@@ -741,7 +799,8 @@ void exhibit_server::impl::flush_frame() {
     send_to_viewers(std::move(msg), frame_since_);
 }
 
-void exhibit_server::impl::send_to_viewers(std::string text, std::chrono::steady_clock::time_point made) {
+void exhibit_server::impl::send_to_viewers(std::string text,
+                                           std::chrono::steady_clock::time_point made) {
     ++broadcasts_;
     if (on_broadcast_) on_broadcast_(made, text);
     auto msg = std::make_shared<const std::string>(std::move(text));
@@ -762,7 +821,8 @@ void exhibit_server::impl::do_accept() {
 }
 
 void exhibit_server::impl::event(const replay_event& e) {
-    static const char* kinds[] = {"stage", "punched", "line", "printed", "interrupted", "logged", "memo", "note"};
+    static const char* kinds[] = {"stage",       "punched", "line", "printed",
+                                  "interrupted", "logged",  "memo", "note"};
     sim_now_ = e.at;
     json j;
     j["type"] = "event";
@@ -806,7 +866,8 @@ void exhibit_server::impl::event(const replay_event& e) {
         case replay_event_kind::memo:
             if (e.memo) {
                 json bullets = json::array();
-                for (const auto& b : e.memo->bullets) bullets.push_back({{"text", b.text}, {"sources", b.source_paragraphs}});
+                for (const auto& b : e.memo->bullets)
+                    bullets.push_back({{"text", b.text}, {"sources", b.source_paragraphs}});
                 j["memo"] = {{"date", e.memo->date_text.value_or(e.memo->date.value_or(""))},
                              {"for", e.memo->for_.value_or("")},
                              {"from", e.memo->from.value_or("")},
@@ -816,7 +877,8 @@ void exhibit_server::impl::event(const replay_event& e) {
                 j["left_out"] = e.left_out;
             }
             break;
-        default: break;
+        default:
+            break;
     }
     if (e.kind == replay_event_kind::stage || e.kind == replay_event_kind::interrupted) {
         stage_ = e.stage;
@@ -833,7 +895,8 @@ void exhibit_server::impl::event(const replay_event& e) {
                 j["explain"] = w->second;
             }
     }
-    if (e.kind != replay_event_kind::punched && e.kind != replay_event_kind::line && e.kind != replay_event_kind::printed) {
+    if (e.kind != replay_event_kind::punched && e.kind != replay_event_kind::line &&
+        e.kind != replay_event_kind::printed) {
         history_.push_back(j);
         while (history_.size() > 400) history_.pop_front();
     }
@@ -857,7 +920,8 @@ std::string exhibit_server::impl::snapshot() const {
                             {"relay", s.kind == sim::station_kind::relay}});
     j["stations"] = stations;
     json circuits = json::array();
-    for (const auto& c : scn.circuits) circuits.push_back({{"id", c.id}, {"a", c.a}, {"b", c.b}, {"description", c.description}});
+    for (const auto& c : scn.circuits)
+        circuits.push_back({{"id", c.id}, {"a", c.a}, {"b", c.b}, {"description", c.description}});
     j["circuits"] = circuits;
     json cables = json::array();
     for (const auto& c : run_->r->cables()) cables.push_back(cable_json(c));
@@ -887,22 +951,29 @@ json exhibit_server::impl::operator_json() const {
                 {"token_required", options_.operator_token.has_value()}};
 }
 
-std::optional<std::string> exhibit_server::impl::operator_control(const json& j, bool loopback_peer) {
+std::optional<std::string> exhibit_server::impl::operator_control(const json& j,
+                                                                  bool loopback_peer) {
     if (options_.operator_token) {
-        const auto given = j.contains("token") && j["token"].is_string() ? j["token"].get<std::string>() : std::string{};
+        const auto given = j.contains("token") && j["token"].is_string()
+                               ? j["token"].get<std::string>()
+                               : std::string{};
         // Compared in time independent of where the strings differ.
         const auto& want = *options_.operator_token;
         unsigned diff = given.size() == want.size() ? 0u : 1u;
-        for (std::size_t i = 0; i < want.size(); ++i) diff |= static_cast<unsigned char>(want[i]) ^ static_cast<unsigned char>(i < given.size() ? given[i] : 0);
+        for (std::size_t i = 0; i < want.size(); ++i)
+            diff |= static_cast<unsigned char>(want[i]) ^
+                    static_cast<unsigned char>(i < given.size() ? given[i] : 0);
         if (diff != 0) return "operator controls need the operator token";
     } else if (!loopback_peer) {
-        return "operator controls are taken from this machine only (or start the exhibit with --operator-token)";
+        return "operator controls are taken from this machine only (or start the exhibit with "
+               "--operator-token)";
     }
     const sim::scenario* scn = base_scenario_ ? &*base_scenario_ : nullptr;
     if (j.contains("scenario")) {
         if (!j["scenario"].is_string()) return "scenario is a name";
         auto name = j["scenario"].get<std::string>();
-        auto it = std::find_if(offered_.begin(), offered_.end(), [&](const auto& o) { return o.first == name; });
+        auto it = std::find_if(offered_.begin(), offered_.end(),
+                               [&](const auto& o) { return o.first == name; });
         if (it == offered_.end()) return fmt::format("no scenario '{}' here", name.substr(0, 64));
         scn = &it->second;
     }
@@ -913,7 +984,8 @@ std::optional<std::string> exhibit_server::impl::operator_control(const json& j,
         for (const auto& c : j["cables"]) {
             if (!c.is_string()) return "cables is a list of cable names";
             auto id = c.get<std::string>();
-            if (std::none_of(scn->cables.begin(), scn->cables.end(), [&](const auto& s) { return s.id == id; }))
+            if (std::none_of(scn->cables.begin(), scn->cables.end(),
+                             [&](const auto& s) { return s.id == id; }))
                 return fmt::format("scenario '{}' has no cable '{}'", scn->name, id.substr(0, 64));
             cables.push_back(std::move(id));
         }
@@ -932,7 +1004,8 @@ std::optional<std::string> exhibit_server::impl::operator_control(const json& j,
     }
     auto idle = options_.idle_reset;
     if (j.contains("idle_reset")) {
-        if (!j["idle_reset"].is_number_integer() || j["idle_reset"].get<std::int64_t>() < 0 || j["idle_reset"].get<std::int64_t>() > 86400)
+        if (!j["idle_reset"].is_number_integer() || j["idle_reset"].get<std::int64_t>() < 0 ||
+            j["idle_reset"].get<std::int64_t>() > 86400)
             return "idle_reset is a number of seconds from 0 (never) to 86400";
         idle = std::chrono::seconds{j["idle_reset"].get<std::int64_t>()};
     }
@@ -965,12 +1038,14 @@ json exhibit_server::impl::cable_json(const replay_cable& c) const {
         cj["page_copy"] = c.page_copy;
         cj["printed"] = it->second.printed;
         cj["punched"] = it->second.punched;
-        if (auto w = walkthroughs_.find(c.spec.id); w != walkthroughs_.end()) cj["explain"] = w->second;
+        if (auto w = walkthroughs_.find(c.spec.id); w != walkthroughs_.end())
+            cj["explain"] = w->second;
     }
     return cj;
 }
 
-std::optional<std::string> exhibit_server::impl::control(std::string_view text, bool loopback_peer) {
+std::optional<std::string> exhibit_server::impl::control(std::string_view text,
+                                                         bool loopback_peer) {
     try {
         auto j = json::parse(text, nullptr, false);
         if (j.is_discarded() || !j.is_object() || !j.contains("type") || !j["type"].is_string())
@@ -996,7 +1071,8 @@ std::optional<std::string> exhibit_server::impl::control(std::string_view text, 
             broadcast_state();
             schedule_tick();
         } else if (type == "speed") {
-            if (!j.contains("value") || !j["value"].is_string()) return "speed needs a \"value\" such as \"20x\"";
+            if (!j.contains("value") || !j["value"].is_string())
+                return "speed needs a \"value\" such as \"20x\"";
             auto p = parse_exhibit_speed(j["value"].get<std::string>());
             if (!p) return p.error();
             speed_ = p.value();
@@ -1008,7 +1084,8 @@ std::optional<std::string> exhibit_server::impl::control(std::string_view text, 
             broadcast_state();
             schedule_tick();
         } else if (type == "noise") {
-            if (!j.contains("on") || !j["on"].is_boolean()) return "noise needs \"on\": true or false";
+            if (!j.contains("on") || !j["on"].is_boolean())
+                return "noise needs \"on\": true or false";
             noise_ = j["on"].get<bool>();
             start_run(attract_options(), "visitor");
         } else if (type == "step") {
@@ -1021,8 +1098,10 @@ std::optional<std::string> exhibit_server::impl::control(std::string_view text, 
             if (!j.contains("text") || !j["text"].is_string()) return "reply needs a \"text\"";
             auto prec = protocol::precedence::immediate;
             if (j.contains("precedence")) {
-                auto letter = j["precedence"].is_string() ? j["precedence"].get<std::string>() : std::string{};
-                auto p = letter.size() == 1 ? protocol::precedence_from_letter(letter[0]) : std::nullopt;
+                auto letter = j["precedence"].is_string() ? j["precedence"].get<std::string>()
+                                                          : std::string{};
+                auto p =
+                    letter.size() == 1 ? protocol::precedence_from_letter(letter[0]) : std::nullopt;
                 if (!p) return "precedence is one letter: Z, O, P or R";
                 prec = *p;
             }
@@ -1036,12 +1115,14 @@ std::optional<std::string> exhibit_server::impl::control(std::string_view text, 
     }
 }
 
-std::optional<std::string> exhibit_server::impl::reply(std::string text, protocol::precedence prec) {
+std::optional<std::string> exhibit_server::impl::reply(std::string text,
+                                                       protocol::precedence prec) {
     // What the White House keyboard can send: letters, figures, common signs; upper case.
     std::string clean;
     for (char c : text) {
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-        if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || std::string_view{" .,-?:'()/"}.find(c) != std::string_view::npos)
+        if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            std::string_view{" .,-?:'()/"}.find(c) != std::string_view::npos)
             clean += c;
         else if (c == '\n' || c == '\t')
             clean += ' ';
@@ -1052,16 +1133,19 @@ std::optional<std::string> exhibit_server::impl::reply(std::string text, protoco
     if (clean.size() > 400) clean.resize(400);
     if (!run_) return "the exhibit is between replays: try again in a moment";
     const auto& running = run_->r->scenario();
-    if (!running.find_station("WTE") || !running.find_station("WTE10")) return "this scenario has no WTE and WTE10";
+    if (!running.find_station("WTE") || !running.find_station("WTE10"))
+        return "this scenario has no WTE and WTE10";
     // The next TOHAK of the series, counting the scenario's and the replies already sent.
     int number = 1;
     for (const auto& c : running.cables)
-        if (auto t = protocol::find_series_tag(c.id); t && t->name == "TOHAK" && t->number) number = std::max(number, *t->number + 1);
+        if (auto t = protocol::find_series_tag(c.id); t && t->name == "TOHAK" && t->number)
+            number = std::max(number, *t->number + 1);
     const auto at = run_->engine->now();
     protocol::cable c;
     c.routing = protocol::read_routing_line("WTE10 DE WTE");
     c.prec = prec;
-    c.date_time_group = protocol::make_dtg(std::chrono::time_point_cast<std::chrono::seconds>(sim::to_sys_time(at)), 'Z');
+    c.date_time_group = protocol::make_dtg(
+        std::chrono::time_point_cast<std::chrono::seconds>(sim::to_sys_time(at)), 'Z');
     c.to = {protocol::read_addressee("HENRY A KISSINGER")};
     c.from = "GENERAL HAIG";
     c.series = protocol::series_tag{"TOHAK", number, std::nullopt};
@@ -1078,7 +1162,8 @@ std::optional<std::string> exhibit_server::impl::reply(std::string text, protoco
     auto index = run_->r->file_cable(spec);
     if (!index) return index.error().message;
     const auto& rc = run_->r->cables()[index.value()];
-    progress_.emplace(rc.spec.id, cable_progress{{}, 0, false, protocol::teletype_decoder{decode_options_}});
+    progress_.emplace(rc.spec.id,
+                      cable_progress{{}, 0, false, protocol::teletype_decoder{decode_options_}});
     broadcast(dump(json{{"type", "cable"}, {"cable", cable_json(rc)}}));
     paused_ = false;
     paused_flag_ = false;
@@ -1093,7 +1178,8 @@ std::optional<std::string> exhibit_server::impl::reply(std::string text, protoco
     return std::nullopt;
 }
 
-expected<std::unique_ptr<exhibit_server>, exhibit_error> exhibit_server::create(asio::io_context& io, exhibit_options options) {
+expected<std::unique_ptr<exhibit_server>, exhibit_error> exhibit_server::create(
+    asio::io_context& io, exhibit_options options) {
     auto p = std::make_shared<impl>(io, std::move(options));
     if (auto r = p->check_scenario(); !r) return r.error();
     if (auto r = p->listen(); !r) return r.error();
@@ -1101,11 +1187,21 @@ expected<std::unique_ptr<exhibit_server>, exhibit_error> exhibit_server::create(
 }
 
 exhibit_server::exhibit_server(std::shared_ptr<impl> p) : impl_(std::move(p)) {}
-exhibit_server::~exhibit_server() { impl_->stop(); }
-void exhibit_server::start() { impl_->start(); }
-void exhibit_server::stop() { impl_->stop(); }
-std::uint16_t exhibit_server::port() const { return impl_->port(); }
-exhibit_stats exhibit_server::stats() const { return impl_->stats(); }
+exhibit_server::~exhibit_server() {
+    impl_->stop();
+}
+void exhibit_server::start() {
+    impl_->start();
+}
+void exhibit_server::stop() {
+    impl_->stop();
+}
+std::uint16_t exhibit_server::port() const {
+    return impl_->port();
+}
+exhibit_stats exhibit_server::stats() const {
+    return impl_->stats();
+}
 void exhibit_server::on_broadcast(broadcast_hook f) {
     impl_->set_on_broadcast(std::move(f));
 }

@@ -45,8 +45,8 @@ struct exhibit_options {
     /// from loopback peers only.
     std::optional<std::string> operator_token;
     std::size_t max_viewers = 2000;
-    std::size_t max_queued_messages = 20000;   ///< per viewer; past it the viewer is dropped
-    std::size_t max_message_bytes = 4096;      ///< largest WebSocket message a viewer may send
+    std::size_t max_queued_messages = 20000;        ///< per viewer; past it the viewer is dropped
+    std::size_t max_message_bytes = 4096;           ///< largest WebSocket message a viewer may send
     std::chrono::milliseconds attract_pause{4000};  ///< between the end of a replay and the next
     /// Events run per timer callback at most (keeps the server responsive at --speed max).
     std::size_t batch = 256;
@@ -72,11 +72,11 @@ struct exhibit_stats {
 };
 
 class exhibit_server {
-public:
+  public:
     /// Binds and listens (nothing runs until the io_context does). The replay's scenario is
     /// loaded here so that a bad scenario is reported before serving.
-    static expected<std::unique_ptr<exhibit_server>, exhibit_error> create(boost::asio::io_context& io,
-                                                                           exhibit_options options);
+    static expected<std::unique_ptr<exhibit_server>, exhibit_error> create(
+        boost::asio::io_context& io, exhibit_options options);
     ~exhibit_server();
     exhibit_server(const exhibit_server&) = delete;
     exhibit_server& operator=(const exhibit_server&) = delete;
@@ -91,14 +91,15 @@ public:
     /// Called with each broadcast message just before it is queued, on the io_context's thread,
     /// for the fan-out benchmark. The time is when the message's content came to be: for a frame,
     /// when its first (oldest) event happened; for anything else, now (steady clock).
-    using broadcast_hook = std::function<void(std::chrono::steady_clock::time_point, std::string_view)>;
+    using broadcast_hook =
+        std::function<void(std::chrono::steady_clock::time_point, std::string_view)>;
     void on_broadcast(broadcast_hook f);
 
     class impl;
     /// Use create().
     explicit exhibit_server(std::shared_ptr<impl> p);
 
-private:
+  private:
     std::shared_ptr<impl> impl_;
 };
 

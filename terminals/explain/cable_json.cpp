@@ -32,7 +32,8 @@ json dtg_json(const cable& c) {
 
 json series_json(const std::optional<series_tag>& s) {
     if (!s) return nullptr;
-    return json{{"name", s->name}, {"number", opt(s->number)}, {"second_serial", opt(s->second_serial)}};
+    return json{
+        {"name", s->name}, {"number", opt(s->number)}, {"second_serial", opt(s->second_serial)}};
 }
 
 }  // namespace
@@ -51,7 +52,8 @@ json addressees_json(const std::vector<addressee>& list) {
     json a = json::array();
     for (const auto& x : list)
         a.push_back({{"address", x.address},
-                     {"precedence", x.prec ? json(std::string(1, precedence_letter(*x.prec))) : json(nullptr)},
+                     {"precedence",
+                      x.prec ? json(std::string(1, precedence_letter(*x.prec))) : json(nullptr)},
                      {"niact", x.niact},
                      {"serial", opt(x.serial)},
                      {"as_written", x.as_written}});
@@ -62,14 +64,18 @@ json to_json(const cable& c) {
     json j;
     j["form"] = std::string{to_string(c.form)};
     if (c.routing)
-        j["routing"] = {{"called", c.routing->called}, {"calling", c.routing->calling}, {"channel", opt(c.routing->channel)}};
+        j["routing"] = {{"called", c.routing->called},
+                        {"calling", c.routing->calling},
+                        {"channel", opt(c.routing->channel)}};
     else
         j["routing"] = nullptr;
     if (c.prec)
-        j["precedence"] = {{"letter", std::string(1, precedence_letter(*c.prec))},
-                           {"name", std::string{precedence_name(*c.prec)}},
-                           {"info_letter", c.info_prec ? json(std::string(1, precedence_letter(*c.info_prec))) : json(nullptr)},
-                           {"words", opt(c.precedence_words)}};
+        j["precedence"] = {
+            {"letter", std::string(1, precedence_letter(*c.prec))},
+            {"name", std::string{precedence_name(*c.prec)}},
+            {"info_letter",
+             c.info_prec ? json(std::string(1, precedence_letter(*c.info_prec))) : json(nullptr)},
+            {"words", opt(c.precedence_words)}};
     else
         j["precedence"] = nullptr;
     j["dtg"] = dtg_json(c);
@@ -81,11 +87,14 @@ json to_json(const cable& c) {
     j["info"] = addressees_json(c.info);
     j["classification"] = opt(c.classification);
     j["classification_as_written"] = opt(c.classification_as_written);
-    j["telegram"] = c.telegram ? json{{"post", c.telegram->post}, {"number", c.telegram->number}} : json(nullptr);
+    j["telegram"] = c.telegram ? json{{"post", c.telegram->post}, {"number", c.telegram->number}}
+                               : json(nullptr);
     j["handling"] = c.handling;
     j["instructions"] = c.instructions;
     j["repeat_notice"] = opt(c.repeat_notice);
-    j["eo"] = c.eo ? json{{"order", c.eo->order}, {"category", opt(c.eo->category)}, {"as_written", c.eo->as_written}}
+    j["eo"] = c.eo ? json{{"order", c.eo->order},
+                          {"category", opt(c.eo->category)},
+                          {"as_written", c.eo->as_written}}
                    : json(nullptr);
     j["tags"] = c.tags;
     j["subject"] = opt(c.subject);
@@ -93,7 +102,8 @@ json to_json(const cable& c) {
     j["via"] = opt(c.via);
     j["message_number"] = opt(c.message_number);
     json paras = json::array();
-    for (const auto& p : c.paragraphs) paras.push_back({{"number", opt(p.number)}, {"text", p.text}});
+    for (const auto& p : c.paragraphs)
+        paras.push_back({{"number", opt(p.number)}, {"text", p.text}});
     j["paragraphs"] = paras;
     j["signoff"] = opt(c.signoff);
     j["signature"] = opt(c.signature);
@@ -175,7 +185,9 @@ json to_json(const document& doc) {
     j["notes"] = notes;
     json parts = json::array();
     for (const auto& p : doc.parts)
-        parts.push_back({{"part", std::string{to_string(p.kind)}}, {"first_line", p.first_line}, {"last_line", p.last_line}});
+        parts.push_back({{"part", std::string{to_string(p.kind)}},
+                         {"first_line", p.first_line},
+                         {"last_line", p.last_line}});
     j["parts"] = parts;
     json diags = json::array();
     for (const auto& d : doc.notes_for_reader) diags.push_back(to_json(d));

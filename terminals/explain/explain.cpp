@@ -15,7 +15,7 @@
 #include "protocol/cable/routing_line.hpp"
 #include "protocol/cable/series_tag.hpp"
 #include "protocol/text/text_util.hpp"
-#include "sim/embedded.hpp"
+#include "sim/io/embedded.hpp"
 #include "terminals/explain/cable_json.hpp"
 #include "terminals/memo/memo_writer.hpp"
 
@@ -297,13 +297,15 @@ class table_reader {
                                          id));
                 }
             } else {
-                fail(v.source(),
-                     fmt::format("element.{}: unknown key '{}' (title, text, value, sources, notes)", id,
-                                 k.str()));
+                fail(
+                    v.source(),
+                    fmt::format("element.{}: unknown key '{}' (title, text, value, sources, notes)",
+                                id, k.str()));
             }
         }
         if (!is_element) {
-            if (!e.notes.empty()) fail(t.source(), fmt::format("element.{} has notes but no title or text", id));
+            if (!e.notes.empty())
+                fail(t.source(), fmt::format("element.{} has notes but no title or text", id));
             return;  // a table that only groups sub-elements
         }
         const auto* spec = spec_of(id);
@@ -339,7 +341,9 @@ class table_reader {
     /// [element.ID.notes.CONTEXT] with text and sources: what holds for some cables only.
     void read_notes(const toml::node& n, const std::string& id, explain_element& e) {
         const auto* t = n.as_table();
-        if (!t) return fail(n.source(), fmt::format("element.{}.notes must be a table of contexts", id));
+        if (!t)
+            return fail(n.source(),
+                        fmt::format("element.{}.notes must be a table of contexts", id));
         for (const auto& [ctx, v] : *t) {
             bool known = false;
             std::string names;
@@ -348,34 +352,50 @@ class table_reader {
                 names += (names.empty() ? "" : ", ") + std::string{name};
             }
             if (!known) {
-                fail(v.source(), fmt::format("element.{}.notes.{}: unknown context (known: {})", id, ctx.str(), names));
+                fail(v.source(), fmt::format("element.{}.notes.{}: unknown context (known: {})", id,
+                                             ctx.str(), names));
                 continue;
             }
             const auto* nt = v.as_table();
             if (!nt) {
-                fail(v.source(), fmt::format("element.{}.notes.{} must be a table with text and sources", id, ctx.str()));
+                fail(v.source(),
+                     fmt::format("element.{}.notes.{} must be a table with text and sources", id,
+                                 ctx.str()));
                 continue;
             }
             explain_context_note note{std::string{ctx.str()}, {}, {}};
             for (const auto& [k, x] : *nt) {
                 if (k == "text") {
-                    if (auto s = x.value<std::string>()) note.text = *s;
-                    else fail(x.source(), fmt::format("element.{}.notes.{}.text must be a string", id, ctx.str()));
+                    if (auto s = x.value<std::string>())
+                        note.text = *s;
+                    else
+                        fail(x.source(), fmt::format("element.{}.notes.{}.text must be a string",
+                                                     id, ctx.str()));
                 } else if (k == "sources") {
                     const auto* a = x.as_array();
                     if (!a) {
-                        fail(x.source(), fmt::format("element.{}.notes.{}.sources must be an array", id, ctx.str()));
+                        fail(x.source(), fmt::format("element.{}.notes.{}.sources must be an array",
+                                                     id, ctx.str()));
                         continue;
                     }
                     for (const auto& s : *a)
-                        if (auto key = s.value<std::string>()) note.sources.push_back(*key);
-                        else fail(s.source(), fmt::format("element.{}.notes.{}.sources holds a value that is not a string", id, ctx.str()));
+                        if (auto key = s.value<std::string>())
+                            note.sources.push_back(*key);
+                        else
+                            fail(s.source(), fmt::format("element.{}.notes.{}.sources holds a "
+                                                         "value that is not a string",
+                                                         id, ctx.str()));
                 } else {
-                    fail(x.source(), fmt::format("element.{}.notes.{}: unknown key '{}' (text, sources)", id, ctx.str(), k.str()));
+                    fail(x.source(),
+                         fmt::format("element.{}.notes.{}: unknown key '{}' (text, sources)", id,
+                                     ctx.str(), k.str()));
                 }
             }
-            if (note.text.empty()) fail(v.source(), fmt::format("element.{}.notes.{} has no text", id, ctx.str()));
-            if (note.sources.empty()) fail(v.source(), fmt::format("element.{}.notes.{} cites no sources", id, ctx.str()));
+            if (note.text.empty())
+                fail(v.source(), fmt::format("element.{}.notes.{} has no text", id, ctx.str()));
+            if (note.sources.empty())
+                fail(v.source(),
+                     fmt::format("element.{}.notes.{} cites no sources", id, ctx.str()));
             e.notes.push_back(std::move(note));
         }
     }
@@ -434,13 +454,11 @@ json explain_table_json(const explain_table& table) {
         if (const auto* spec = spec_of(e.id))
             for (auto p : spec->placeholders) placeholders.push_back(std::string{p});
         json notes = json::object();
-        for (const auto& n : e.notes) notes[n.context] = json{{"text", n.text}, {"sources", n.sources}};
-        elements[e.id] = json{{"title", e.title},
-                              {"text", e.text},
-                              {"value", e.value_template},
-                              {"placeholders", placeholders},
-                              {"sources", e.sources},
-                              {"notes", notes}};
+        for (const auto& n : e.notes)
+            notes[n.context] = json{{"text", n.text}, {"sources", n.sources}};
+        elements[e.id] = json{{"title", e.title},          {"text", e.text},
+                              {"value", e.value_template}, {"placeholders", placeholders},
+                              {"sources", e.sources},      {"notes", notes}};
     }
     j["sources"] = std::move(sources);
     j["elements"] = std::move(elements);
@@ -542,7 +560,8 @@ class walker {
     static std::set<std::string> contexts_of(const document& doc) {
         std::set<std::string> out;
         const auto& c = doc.message;
-        if (doc.title || !doc.notes.empty() || c.form == cable_form::frus_printed) out.insert("frus");
+        if (doc.title || !doc.notes.empty() || c.form == cable_form::frus_printed)
+            out.insert("frus");
         if (c.form == cable_form::state_telegram) out.insert("state");
         if (c.form == cable_form::situation_room) out.insert("sitroom");
         bool trip_station =
@@ -590,7 +609,8 @@ class walker {
             if (!n.note.empty()) n.note += ' ';
             n.note += cn.text;
             for (const auto& src : cn.sources)
-                if (std::find(n.sources.begin(), n.sources.end(), src) == n.sources.end()) n.sources.push_back(src);
+                if (std::find(n.sources.begin(), n.sources.end(), src) == n.sources.end())
+                    n.sources.push_back(src);
         }
         line_->notes.push_back(std::move(n));
     }
@@ -648,9 +668,11 @@ class walker {
             case line_role::distribution:
                 return distribution(r);
             case line_role::drafted_by:
-                return note_line("archive.drafted_by", {{"value", archive_value(&archive_head::drafted_by)}});
+                return note_line("archive.drafted_by",
+                                 {{"value", archive_value(&archive_head::drafted_by)}});
             case line_role::approved_by:
-                return note_line("archive.approved_by", {{"value", archive_value(&archive_head::approved_by)}});
+                return note_line("archive.approved_by",
+                                 {{"value", archive_value(&archive_head::approved_by)}});
             case line_role::clearance:
                 return note_line("archive.clearance", {{"value", std::string{trim(t)}}});
             case line_role::desired_distribution:
@@ -670,16 +692,19 @@ class walker {
                 note_line("quote");
                 return;
             case line_role::eo:
-                return note_line("eo", {{"order", c.eo ? c.eo->order : "(none)"},
-                                        {"category", c.eo && c.eo->category ? *c.eo->category : "(none)"}});
+                return note_line(
+                    "eo", {{"order", c.eo ? c.eo->order : "(none)"},
+                           {"category", c.eo && c.eo->category ? *c.eo->category : "(none)"}});
             case line_role::tags:
                 if (!r.continuation) note_line("tags", {{"tags", joined(c.tags, ", ")}});
                 return;
             case line_role::subject:
-                if (!r.continuation) note_line("subject", {{"subject", c.subject.value_or("(none)")}});
+                if (!r.continuation)
+                    note_line("subject", {{"subject", c.subject.value_or("(none)")}});
                 return text_features();
             case line_role::reference:
-                if (!r.continuation) note_line("reference", {{"references", joined(c.references, "; ")}});
+                if (!r.continuation)
+                    note_line("reference", {{"references", joined(c.references, "; ")}});
                 return;
             case line_role::acp127_fl1:
             case line_role::acp127_fl2:
@@ -767,13 +792,16 @@ class walker {
     void address(const line_reading& r) {
         const auto& c = doc_.message;
         if (r.role == line_role::from) {
-            if (seen_.insert(line_role::from).second) note_line("from", {{"address", c.from.value_or("(none)")}});
+            if (seen_.insert(line_role::from).second)
+                note_line("from", {{"address", c.from.value_or("(none)")}});
             // "FM THE SITUATION ROOM //TOHAK 003//": the series between slashes.
-            if (c.layout.series_in_from && c.series && line_->text.find("//") != std::string::npos &&
+            if (c.layout.series_in_from && c.series &&
+                line_->text.find("//") != std::string::npos &&
                 seen_.insert(line_role::series).second) {
                 auto at = line_->text.find("//") + 2;
                 auto end = line_->text.find("//", at);
-                auto tag = std::string_view{line_->text}.substr(at, end == std::string::npos ? std::string::npos : end - at);
+                auto tag = std::string_view{line_->text}.substr(
+                    at, end == std::string::npos ? std::string::npos : end - at);
                 series_note(tag, at);
             }
             return text_features();
@@ -787,22 +815,28 @@ class walker {
         auto t = trim(line_->text);
         bool keyword_only = t == "TO:" || t == "TO" || t == "INFO:" || t == "INFO";
         const auto& a = list[r.index];
-        note_line(r.role == line_role::to ? "to" : "info", {{"address", keyword_only ? std::string{"(on the next line)"} : a.address}});
+        note_line(r.role == line_role::to ? "to" : "info",
+                  {{"address", keyword_only ? std::string{"(on the next line)"} : a.address}});
         if (keyword_only) return;
         auto words = split_words(line_->text);
         for (auto w : words) {
-            if (a.prec && (precedence_from_word(w) == a.prec || (w.size() >= 7 && !precedence_from_word(w) &&
-                                                                   is_all_caps(w) && iequals(w.substr(0, 1), precedence_name(*a.prec).substr(0, 1)) &&
-                                                                   a.as_written.find(w) != std::string::npos &&
-                                                                   a.address.find(w) == std::string::npos))) {
+            if (a.prec && (precedence_from_word(w) == a.prec ||
+                           (w.size() >= 7 && !precedence_from_word(w) && is_all_caps(w) &&
+                            iequals(w.substr(0, 1), precedence_name(*a.prec).substr(0, 1)) &&
+                            a.as_written.find(w) != std::string::npos &&
+                            a.address.find(w) == std::string::npos))) {
                 note("addressee.precedence", w, offset_in_line(w),
                      {{"word", std::string{w}},
                       {"name", std::string{precedence_name(*a.prec)}},
                       {"objective", duration_text(handling_objective(*a.prec))}});
             } else if (a.niact && iequals(w, "NIACT")) {
                 note("addressee.niact", w, offset_in_line(w));
-            } else if (a.serial && w == words.back() && std::all_of(w.begin(), w.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
-                note("addressee.serial", w, offset_in_line(w), {{"serial", std::string{w}}, {"address", a.address}});
+            } else if (a.serial && w == words.back() &&
+                       std::all_of(w.begin(), w.end(), [](char ch) {
+                           return std::isdigit(static_cast<unsigned char>(ch));
+                       })) {
+                note("addressee.serial", w, offset_in_line(w),
+                     {{"serial", std::string{w}}, {"address", a.address}});
             }
         }
         text_features();
@@ -811,7 +845,8 @@ class walker {
     void classification() {
         const auto& c = doc_.message;
         auto t = std::string{trim(line_->text)};
-        bool archive = c.archive && c.archive->marking && *c.archive->marking == t && !seen_.count(line_role::classification);
+        bool archive = c.archive && c.archive->marking && *c.archive->marking == t &&
+                       !seen_.count(line_role::classification);
         seen_.insert(line_role::classification);
         if (archive) {
             note_line("archive.marking", {{"marking", t}});
@@ -819,7 +854,8 @@ class walker {
             note_line("classification", {{"classification", t}});
         }
         if (auto m = read_classification_marking(t); m && m->as_written.find(' ') == 1)
-            note("classification.spaced", m->as_written, offset_in_line(trim(line_->text)), {{"classification", m->normalised}});
+            note("classification.spaced", m->as_written, offset_in_line(trim(line_->text)),
+                 {{"classification", m->normalised}});
     }
 
     void classification_reference() {
@@ -833,10 +869,12 @@ class walker {
                    {"post", r->telegram ? r->telegram->post : std::string{"(none)"}},
                    {"number", r->telegram ? r->telegram->number_text : std::string{"(none)"}}});
         if (r->marking.as_written.find(' ') == 1)
-            note("classification.spaced", r->marking.as_written, lead, {{"classification", r->marking.normalised}});
+            note("classification.spaced", r->marking.as_written, lead,
+                 {{"classification", r->marking.normalised}});
         if (r->series && c.series && seen_.insert(line_role::series).second) {
             auto name_at = line_->text.find(r->series->name, lead + r->marking.length);
-            if (name_at != std::string::npos) series_note(std::string_view{line_->text}.substr(name_at), name_at);
+            if (name_at != std::string::npos)
+                series_note(std::string_view{line_->text}.substr(name_at), name_at);
         }
         for (const auto& h : r->handling) caption_note(h);
     }
@@ -860,7 +898,8 @@ class walker {
     void handling() {
         for (auto w : split_words(line_->text)) {
             auto word = w;
-            while (!word.empty() && (word.back() == '/' || word.back() == ',')) word.remove_suffix(1);
+            while (!word.empty() && (word.back() == '/' || word.back() == ','))
+                word.remove_suffix(1);
             if (is_handling_caption(word)) caption_note(word);
         }
     }
@@ -881,13 +920,15 @@ class walker {
         const auto& d = *a->distribution;
         auto t = trim(line_->text);
         if (starts_with_word(t, "ACTION") || starts_with_word(t, "ORIGIN")) {
-            note_line("archive.distribution", {{"kind", d.action_kind}, {"office", d.action.value_or("(none)")}});
+            note_line("archive.distribution",
+                      {{"kind", d.action_kind}, {"office", d.action.value_or("(none)")}});
         } else if (!r.continuation && starts_with_word(t, "INFO")) {
             note_line("archive.distribution_info", {{"offices", joined(d.info, " ")}});
         }
         if (d.count) {
             auto at = line_->text.find(*d.count);
-            if (at != std::string::npos) note("archive.distribution_count", *d.count, at, {{"count", *d.count}});
+            if (at != std::string::npos)
+                note("archive.distribution_count", *d.count, at, {{"count", *d.count}});
         }
     }
 
@@ -1009,7 +1050,9 @@ class walker {
             note_line("precedence.none");
         }
         for (auto w : words)
-            if (is_operating_signal(w) && std::find(c.operating_signals.begin(), c.operating_signals.end(), w) != c.operating_signals.end())
+            if (is_operating_signal(w) &&
+                std::find(c.operating_signals.begin(), c.operating_signals.end(), w) !=
+                    c.operating_signals.end())
                 note("operating_signal", w, offset(w), {{"signal", std::string{w}}});
         if (!c.date_time_group || i >= words.size()) return;
         const auto& g = *c.date_time_group;
@@ -1096,23 +1139,27 @@ class walker {
     void series_note(std::string_view text, std::size_t start) {
         const auto& s = doc_.message.series;
         if (!s) return;
-        std::string_view id = s->name == "HAKTO"                        ? "series.hakto"
-                              : s->name == "TOHAK"                      ? "series.tohak"
+        std::string_view id = s->name == "HAKTO"                         ? "series.hakto"
+                              : s->name == "TOHAK"                       ? "series.tohak"
                               : s->name == "SECTO" || s->name == "TOSEC" ? "series.secto"
-                                                                        : "series.other";
+                                                                         : "series.other";
         std::string number = s->number ? std::to_string(*s->number) : "(no number)";
         if (s->number && doc_.message.inferred.count("series.number"))
             number += " (the number from the title)";
         // The label: the tag as printed, up to its end ("TOHAK 003", "Hakto 46/226").
         auto end = text.find_first_of(".:/", 0);
-        auto tag = read_series_tag(text.substr(0, end == std::string_view::npos ? text.size() : end));
+        auto tag =
+            read_series_tag(text.substr(0, end == std::string_view::npos ? text.size() : end));
         std::string_view label = text;
         if (auto words = split_words(text); words.size() >= 2 && tag)
-            label = text.substr(0, static_cast<std::size_t>(words[1].data() + words[1].size() - text.data()));
+            label = text.substr(
+                0, static_cast<std::size_t>(words[1].data() + words[1].size() - text.data()));
         else if (!words.empty())
             label = words[0];
-        while (!label.empty() && (label.back() == '.' || label.back() == '/')) label.remove_suffix(1);
-        note(id, label, start, {{"name", s->name}, {"number", number}, {"reply", reply_series(s->name)}});
+        while (!label.empty() && (label.back() == '.' || label.back() == '/'))
+            label.remove_suffix(1);
+        note(id, label, start,
+             {{"name", s->name}, {"number", number}, {"reply", reply_series(s->name)}});
         auto printed = read_series_tag(text);
         if (printed && !printed->number)
             note("series.no_number", label, start, {{"name", printed->name}});

@@ -20,7 +20,7 @@ namespace hakto::terminals {
 /// What the table says of an element for some cables only: the June 1972 HAKTO cables, the
 /// documents FRUS prints, State telegrams, the Situation Room form.
 struct explain_context_note {
-    std::string context;               ///< "june1972", "frus", "state", "sitroom"
+    std::string context;  ///< "june1972", "frus", "state", "sitroom"
     std::string text;
     std::vector<std::string> sources;  ///< keys of explain_table::sources
 };
@@ -30,13 +30,13 @@ const std::vector<std::pair<std::string_view, std::string_view>>& explain_contex
 
 /// One element of a cable, as the table explains it.
 struct explain_element {
-    std::string id;                    ///< "routing.called"
-    std::string title;                 ///< "Called station"
-    std::string text;                  ///< the explanation
-    std::string value_template;        ///< "Called: {called}." (may be empty)
-    std::vector<std::string> sources;  ///< keys of explain_table::sources
+    std::string id;                           ///< "routing.called"
+    std::string title;                        ///< "Called station"
+    std::string text;                         ///< the explanation
+    std::string value_template;               ///< "Called: {called}." (may be empty)
+    std::vector<std::string> sources;         ///< keys of explain_table::sources
     std::vector<explain_context_note> notes;  ///< for particular cables only
-    std::size_t line = 0;              ///< where the table defines it
+    std::size_t line = 0;                     ///< where the table defines it
 };
 
 struct explain_source {

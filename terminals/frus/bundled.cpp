@@ -1,6 +1,6 @@
 #include "terminals/frus/bundled.hpp"
 
-#include "sim/embedded.hpp"
+#include "sim/io/embedded.hpp"
 
 namespace hakto::terminals {
 namespace detail {
@@ -12,7 +12,8 @@ std::string_view bundled_document(std::string_view frus_id) {
     // hakto12.txt is FRUS E-13 doc 143.
     if (frus_id != "d143") return {};
     for (std::size_t i = 0; i < detail::bundled_document_files_count; ++i)
-        if (detail::bundled_document_files[i].name == "hakto12.txt") return detail::bundled_document_files[i].text;
+        if (detail::bundled_document_files[i].name == "hakto12.txt")
+            return detail::bundled_document_files[i].text;
     return {};
 }
 

@@ -15,16 +15,20 @@
 #include "protocol/cable/precedence.hpp"
 #include "protocol/cable/routing_line.hpp"
 #include "protocol/text/text_util.hpp"
-#include "terminals/cli/cli_support.hpp"
+#include "sim/io/file_reader.hpp"
 
 namespace hakto::terminals {
 
 std::string_view to_string(frus_recognition r) {
     switch (r) {
-        case frus_recognition::none: return "none";
-        case frus_recognition::title_series: return "title-series";
-        case frus_recognition::title_backchannel: return "title-backchannel";
-        case frus_recognition::routing_line: return "routing-line";
+        case frus_recognition::none:
+            return "none";
+        case frus_recognition::title_series:
+            return "title-series";
+        case frus_recognition::title_backchannel:
+            return "title-backchannel";
+        case frus_recognition::routing_line:
+            return "routing-line";
     }
     return "none";
 }
@@ -38,7 +42,7 @@ constexpr std::size_t max_depth = 200;
 
 /// Byte offset → 1-based line and character column.
 class line_index {
-public:
+  public:
     explicit line_index(std::string_view text) : text_(text) {
         starts_.push_back(0);
         for (std::size_t i = 0; i < text.size(); ++i)
@@ -53,7 +57,7 @@ public:
         return {line, column_of(text_.substr(start, off - start), off - start)};
     }
 
-private:
+  private:
     std::string_view text_;
     std::vector<std::size_t> starts_;
 };
@@ -88,11 +92,13 @@ std::optional<int> to_int(std::string_view s) {
     return v;
 }
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_ws(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 /// Collects text with whitespace collapsed; '\n' for a line break; page breaks by offset.
 class text_builder {
-public:
+  public:
     void text(std::string_view s) {
         for (char c : s) {
             if (is_ws(c)) {
@@ -121,7 +127,7 @@ public:
         return out;
     }
 
-private:
+  private:
     std::string s_;
     std::vector<frus_page_break> pages_;
     bool space_ = false;
@@ -133,29 +139,37 @@ bool one_of(std::string_view name, std::initializer_list<std::string_view> names
 
 /// Elements that make a line (or a run of lines) of their own.
 bool is_block(std::string_view n) {
-    return one_of(n, {"p", "ab", "list", "table", "div", "attachment", "head", "dateline", "closer", "opener",
-                      "postscript", "salute", "signed", "byline", "trailer", "floatingText", "lg", "l", "sp",
-                      "speaker", "argument", "epigraph", "docDate", "docAuthor", "address", "addrLine", "item",
-                      "row", "cell", "body", "front", "back", "text", "group"});
+    return one_of(n, {"p",       "ab",       "list",     "table",        "div",        "attachment",
+                      "head",    "dateline", "closer",   "opener",       "postscript", "salute",
+                      "signed",  "byline",   "trailer",  "floatingText", "lg",         "l",
+                      "sp",      "speaker",  "argument", "epigraph",     "docDate",    "docAuthor",
+                      "address", "addrLine", "item",     "row",          "cell",       "body",
+                      "front",   "back",     "text",     "group"});
 }
 
 /// Elements whose text is read as running text without comment.
 bool is_known_inline(std::string_view n) {
-    return one_of(n, {"hi", "persName", "gloss", "placeName", "orgName", "name", "rs", "ref", "date", "time", "term",
-                      "foreign", "emph", "title", "seg", "add", "sic", "corr", "orig", "reg", "abbr", "expan",
-                      "unclear", "num", "measure", "geogName", "roleName", "forename", "surname", "addName",
-                      "genName", "said", "mentioned", "soCalled", "q", "quote", "c", "w", "span", "distinct",
-                      "idno", "label", "supplied", "damage", "country", "region", "settlement", "bloc", "objectName"});
+    return one_of(
+        n,
+        {"hi",       "persName", "gloss",   "placeName", "orgName",    "name",     "rs",
+         "ref",      "date",     "time",    "term",      "foreign",    "emph",     "title",
+         "seg",      "add",      "sic",     "corr",      "orig",       "reg",      "abbr",
+         "expan",    "unclear",  "num",     "measure",   "geogName",   "roleName", "forename",
+         "surname",  "addName",  "genName", "said",      "mentioned",  "soCalled", "q",
+         "quote",    "c",        "w",       "span",      "distinct",   "idno",     "label",
+         "supplied", "damage",   "country", "region",    "settlement", "bloc",     "objectName"});
 }
 
 /// Empty markers with nothing to read.
 bool is_ignorable(std::string_view n) {
-    return one_of(n, {"anchor", "index", "ptr", "cb", "gb", "milestone", "link", "interp", "certainty", "alt"});
+    return one_of(n, {"anchor", "index", "ptr", "cb", "gb", "milestone", "link", "interp",
+                      "certainty", "alt"});
 }
 
 /// Elements whose content is left out (and said so).
 bool is_skipped(std::string_view n) {
-    return one_of(n, {"figure", "graphic", "media", "fw", "del", "gap", "formula", "binaryObject", "figDesc"});
+    return one_of(n, {"figure", "graphic", "media", "fw", "del", "gap", "formula", "binaryObject",
+                      "figDesc"});
 }
 
 /// Visits the descendants of `top` in document order without recursion; `f(node)` returns
@@ -192,7 +206,7 @@ bool has_block_child(const pugi::xml_node& el) {
 
 /// Reads one <div type="document"> into a frus_document.
 class document_reader {
-public:
+  public:
     document_reader(const line_index& index, frus_document& doc) : index_(index), doc_(doc) {}
 
     void read(const pugi::xml_node& div) {
@@ -217,7 +231,7 @@ public:
         finish(title_seen);
     }
 
-private:
+  private:
     const line_index& index_;
     frus_document& doc_;
     text_builder cur_;
@@ -237,7 +251,8 @@ private:
     source_position pos(const pugi::xml_node& n) const { return index_.at(node_offset(n)); }
 
     void report(source_position where, severity level, std::string code, std::string message) {
-        doc_.import_diagnostics.push_back(diagnostic{where, level, std::move(code), std::move(message)});
+        doc_.import_diagnostics.push_back(
+            diagnostic{where, level, std::move(code), std::move(message)});
     }
 
     void count(std::map<std::string, tally>& m, const pugi::xml_node& el) {
@@ -249,9 +264,14 @@ private:
     void visit(const pugi::xml_node& n, std::size_t depth) {
         switch (n.type()) {
             case pugi::node_pcdata:
-            case pugi::node_cdata: cur_.text(n.value()); break;
-            case pugi::node_element: element(n, depth); break;
-            default: break;  // comments, processing instructions
+            case pugi::node_cdata:
+                cur_.text(n.value());
+                break;
+            case pugi::node_element:
+                element(n, depth);
+                break;
+            default:
+                break;  // comments, processing instructions
         }
     }
 
@@ -297,7 +317,8 @@ private:
     void choice(const pugi::xml_node& el, std::size_t depth) {
         for (std::string_view want : {"corr", "reg", "expan"})
             for (auto c : el.children())
-                if (c.type() == pugi::node_element && local_name(c) == want) return children(c, depth + 1);
+                if (c.type() == pugi::node_element && local_name(c) == want)
+                    return children(c, depth + 1);
         for (auto c : el.children())
             if (c.type() == pugi::node_element) return children(c, depth + 1);
     }
@@ -311,7 +332,8 @@ private:
         }
         auto [text, pages] = cur_.take();
         if (text.empty()) {
-            if (!lines_.empty()) pending_pages_.insert(pending_pages_.end(), pages.begin(), pages.end());
+            if (!lines_.empty())
+                pending_pages_.insert(pending_pages_.end(), pages.begin(), pages.end());
             return;
         }
         frus_line line;
@@ -320,8 +342,10 @@ private:
         if (!lines_.empty()) line.page_breaks = std::move(pending_pages_);
         pending_pages_.clear();
         for (auto& p : pages) {
-            if (p.offset >= text.size()) pending_pages_.push_back({0, std::move(p.n)});
-            else if (p.offset > 0 || !lines_.empty()) line.page_breaks.push_back(std::move(p));
+            if (p.offset >= text.size())
+                pending_pages_.push_back({0, std::move(p.n)});
+            else if (p.offset > 0 || !lines_.empty())
+                line.page_breaks.push_back(std::move(p));
         }
         line.text = std::move(text);
         lines_.push_back(std::move(line));
@@ -360,7 +384,8 @@ private:
         } else {
             n.number = doc_.notes.empty() ? 1 : doc_.notes.back().number + 1;
             report(n.where, severity::note, "frus-note-number",
-                   given ? fmt::format("the note number '{}' is not a number; numbered {}", given.value(), n.number)
+                   given ? fmt::format("the note number '{}' is not a number; numbered {}",
+                                       given.value(), n.number)
                          : fmt::format("a note without a number; numbered {}", n.number));
         }
         doc_.notes.push_back(std::move(n));
@@ -467,7 +492,8 @@ private:
         }
         if (!d.number) {
             auto digits = std::string_view{d.id};
-            while (!digits.empty() && !std::isdigit(static_cast<unsigned char>(digits.front()))) digits.remove_prefix(1);
+            while (!digits.empty() && !std::isdigit(static_cast<unsigned char>(digits.front())))
+                digits.remove_prefix(1);
             d.number = to_int(digits);
             if (!d.number) {
                 auto words = split_words(d.title);
@@ -478,14 +504,19 @@ private:
         if (!title_seen || d.title.empty())
             report(d.where, severity::warning, "frus-no-title", "the document has no <head> title");
         d.series = find_series_tag(d.title);
-        if (!d.dateline) report(d.where, severity::warning, "frus-no-dateline", "the document has no <dateline>");
+        if (!d.dateline)
+            report(d.where, severity::warning, "frus-no-dateline",
+                   "the document has no <dateline>");
 
         for (const auto& n : d.notes) {
-            if (!d.source_note && (n.type == "source" || (n.type.empty() && n.in_title && starts_with_word(n.text, "Source"))))
+            if (!d.source_note && (n.type == "source" || (n.type.empty() && n.in_title &&
+                                                          starts_with_word(n.text, "Source"))))
                 d.source_note = n.text;
             if (!d.summary && n.type == "summary") d.summary = n.text;
         }
-        if (!d.source_note) report(d.where, severity::note, "frus-no-source-note", "the document has no source note");
+        if (!d.source_note)
+            report(d.where, severity::note, "frus-no-source-note",
+                   "the document has no source note");
 
         // Split at "[Covering memorandum]".
         bool memo = false;
@@ -518,9 +549,12 @@ private:
                                 : fmt::format("<{}> is left out ({} times)", name, t.count));
         for (const auto& [name, t] : unknown_)
             report(t.first, severity::note, "frus-unknown-element",
-                   t.count == 1 ? fmt::format("<{}> is not a TEI element the importer knows; its text is kept", name)
-                                : fmt::format("<{}> is not a TEI element the importer knows; its text is kept ({} times)",
-                                              name, t.count));
+                   t.count == 1
+                       ? fmt::format(
+                             "<{}> is not a TEI element the importer knows; its text is kept", name)
+                       : fmt::format("<{}> is not a TEI element the importer knows; its text is "
+                                     "kept ({} times)",
+                                     name, t.count));
         if (too_deep_)
             report(*too_deep_, severity::warning, "frus-too-deep",
                    fmt::format("elements nested deeper than {} levels are left out", max_depth));
@@ -548,19 +582,22 @@ bool looks_like_dtg_line(std::string_view line) {
     auto words = split_words(upper);
     std::size_t i = 0;
     while (i < words.size() && i < 2 && words[i].size() <= 2 &&
-           std::all_of(words[i].begin(), words[i].end(), [](char c) { return precedence_from_letter(c).has_value(); }))
+           std::all_of(words[i].begin(), words[i].end(),
+                       [](char c) { return precedence_from_letter(c).has_value(); }))
         ++i;
     if (i >= words.size()) return false;
     auto w = words[i];
-    return w.size() == 7 && std::all_of(w.begin(), w.begin() + 6, [](char c) { return c >= '0' && c <= '9'; }) &&
+    return w.size() == 7 &&
+           std::all_of(w.begin(), w.begin() + 6, [](char c) { return c >= '0' && c <= '9'; }) &&
            w[6] >= 'A' && w[6] <= 'Z';
 }
 
 bool looks_like_cable_line(std::string_view line) {
     if (line.empty() || line.size() > 80) return false;
     auto upper = to_upper_ascii(line);
-    return read_routing_line(line).has_value() || looks_like_dtg_line(line) || read_series_tag(line).has_value() ||
-           upper == "NNNN" || upper == "BT" || upper.rfind("VZCZC", 0) == 0 || upper.rfind("ZCZC", 0) == 0;
+    return read_routing_line(line).has_value() || looks_like_dtg_line(line) ||
+           read_series_tag(line).has_value() || upper == "NNNN" || upper == "BT" ||
+           upper.rfind("VZCZC", 0) == 0 || upper.rfind("ZCZC", 0) == 0;
 }
 
 bool contains_ci(std::string_view hay, std::string_view needle) {
@@ -570,11 +607,15 @@ bool contains_ci(std::string_view hay, std::string_view needle) {
 }
 
 void recognise(frus_document& d) {
-    if (d.series) d.recognised_by = frus_recognition::title_series;
-    else if (contains_ci(d.title, "Backchannel Message") || contains_ci(d.title, "Back Channel Message") ||
+    if (d.series)
+        d.recognised_by = frus_recognition::title_series;
+    else if (contains_ci(d.title, "Backchannel Message") ||
+             contains_ci(d.title, "Back Channel Message") ||
              contains_ci(d.title, "Back-channel Message"))
         d.recognised_by = frus_recognition::title_backchannel;
-    else if (any_sub_line(d.cable_lines, [](std::string_view s) { return s.size() <= 40 && read_routing_line(s).has_value(); }))
+    else if (any_sub_line(d.cable_lines, [](std::string_view s) {
+                 return s.size() <= 40 && read_routing_line(s).has_value();
+             }))
         d.recognised_by = frus_recognition::routing_line;
 }
 
@@ -602,9 +643,12 @@ std::string render_line(const frus_line& l, bool cable) {
         char before = text[off - 1];
         auto marker = fmt::format("[Page {}]", p->n);
         if (cable) {
-            if (at == ' ') text = text.substr(0, off) + "\n" + marker + "\n" + text.substr(off + 1);
-            else if (at == '\n') text = text.substr(0, off) + "\n" + marker + text.substr(off);
-            else if (before == '\n') text = text.substr(0, off) + marker + "\n" + text.substr(off);
+            if (at == ' ')
+                text = text.substr(0, off) + "\n" + marker + "\n" + text.substr(off + 1);
+            else if (at == '\n')
+                text = text.substr(0, off) + "\n" + marker + text.substr(off);
+            else if (before == '\n')
+                text = text.substr(0, off) + marker + "\n" + text.substr(off);
             // Inside a word: the cable reader would split the word; the marker is left out.
         } else {
             text.insert(off, at == ' ' ? " " + marker : marker);
@@ -638,11 +682,12 @@ void build_published_text(frus_document& d) {
             if (!out.empty()) out += '\n';
             for (const auto& n : d.notes) out += fmt::format("  {}. {}\n", n.number, n.text);
         } else {
-            d.import_diagnostics.push_back(
-                diagnostic{d.notes.front().where, severity::warning, "frus-notes-left-out",
-                           fmt::format("the notes do not open with a source note, so the parser could not tell them "
-                                       "from the text; the {} notes are left out of the published text",
-                                       d.notes.size())});
+            d.import_diagnostics.push_back(diagnostic{
+                d.notes.front().where, severity::warning, "frus-notes-left-out",
+                fmt::format(
+                    "the notes do not open with a source note, so the parser could not tell them "
+                    "from the text; the {} notes are left out of the published text",
+                    d.notes.size())});
         }
     }
     d.published_text = std::move(out);
@@ -659,7 +704,8 @@ std::string files_list(const std::vector<std::string>& files) {
 
 }  // namespace
 
-expected<std::vector<frus_document>, frus_error> import_frus(std::string_view xml, std::string_view file_name,
+expected<std::vector<frus_document>, frus_error> import_frus(std::string_view xml,
+                                                             std::string_view file_name,
                                                              const frus_import_options& options) {
     std::string name{file_name.empty() ? "<input>" : file_name};
     if (std::all_of(xml.begin(), xml.end(), is_ws))
@@ -667,33 +713,39 @@ expected<std::vector<frus_document>, frus_error> import_frus(std::string_view xm
     line_index index(xml);
     if (auto nul = xml.find('\0'); nul != std::string_view::npos) {
         auto where = index.at(static_cast<std::ptrdiff_t>(nul));
-        return frus_error{fmt::format("{}:{}:{}: not XML: a NUL byte (binary data?)", name, where.line, where.column)};
+        return frus_error{fmt::format("{}:{}:{}: not XML: a NUL byte (binary data?)", name,
+                                      where.line, where.column)};
     }
     pugi::xml_document tree;
-    auto result = tree.load_buffer(xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata, pugi::encoding_utf8);
+    auto result = tree.load_buffer(
+        xml.data(), xml.size(), pugi::parse_default | pugi::parse_ws_pcdata, pugi::encoding_utf8);
     if (result.status == pugi::status_no_document_element) {
-        auto first = static_cast<std::size_t>(std::find_if_not(xml.begin(), xml.end(), is_ws) - xml.begin());
+        auto first =
+            static_cast<std::size_t>(std::find_if_not(xml.begin(), xml.end(), is_ws) - xml.begin());
         auto where = index.at(static_cast<std::ptrdiff_t>(first));
-        return frus_error{fmt::format("{}:{}:{}: not XML: no root element", name, where.line, where.column)};
+        return frus_error{
+            fmt::format("{}:{}:{}: not XML: no root element", name, where.line, where.column)};
     }
     if (!result) {
         auto where = index.at(result.offset);
-        return frus_error{fmt::format("{}:{}:{}: not well-formed XML: {}", name, where.line, where.column,
-                                      result.description())};
+        return frus_error{fmt::format("{}:{}:{}: not well-formed XML: {}", name, where.line,
+                                      where.column, result.description())};
     }
     auto root = tree.document_element();
     if (!root) return frus_error{fmt::format("{}: not XML: no root element", name)};
     auto root_name = local_name(root);
     if (root_name != "TEI" && root_name != "teiCorpus") {
         auto where = index.at(node_offset(root));
-        return frus_error{fmt::format("{}:{}:{}: not a TEI document: the root element is <{}>, not <TEI>", name,
-                                      where.line, where.column, root.name())};
+        return frus_error{
+            fmt::format("{}:{}:{}: not a TEI document: the root element is <{}>, not <TEI>", name,
+                        where.line, where.column, root.name())};
     }
     // Every <div type="document">, in document order (iteratively; not inside one another).
     std::vector<pugi::xml_node> divs;
     preorder(root, [&](const pugi::xml_node& n) {
         if (n.type() != pugi::node_element) return false;
-        if (local_name(n) == "div" && std::string_view{find_attribute(n, "type").value()} == "document") {
+        if (local_name(n) == "div" &&
+            std::string_view{find_attribute(n, "type").value()} == "document") {
             divs.push_back(n);
             return false;
         }
@@ -713,8 +765,10 @@ expected<std::vector<frus_document>, frus_error> import_frus(std::string_view xm
         bool cable_looking = any_sub_line(doc.cable_lines, looks_like_cable_line);
         if (!cable_looking)
             doc.import_diagnostics.push_back(
-                diagnostic{doc.where, doc.is_backchannel() ? severity::warning : severity::note, "frus-no-cable-lines",
-                           "no line of the document looks like a cable header (routing line, DTG, series tag)"});
+                diagnostic{doc.where, doc.is_backchannel() ? severity::warning : severity::note,
+                           "frus-no-cable-lines",
+                           "no line of the document looks like a cable header (routing line, DTG, "
+                           "series tag)"});
         build_published_text(doc);
         doc.parsed = parse_document(doc.published_text, options.parse);
         out.push_back(std::move(doc));
@@ -722,19 +776,11 @@ expected<std::vector<frus_document>, frus_error> import_frus(std::string_view xm
     return out;
 }
 
-expected<std::vector<frus_document>, frus_error> import_frus_file(const std::string& path,
-                                                                  const frus_import_options& options) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return frus_error{fmt::format("{}: cannot open: {}", path, std::strerror(errno))};
-    std::string data;
-    char buffer[1 << 16];
-    while (f.read(buffer, sizeof buffer) || f.gcount() > 0) {
-        data.append(buffer, static_cast<std::size_t>(f.gcount()));
-        if (data.size() > max_input_bytes)
-            return frus_error{fmt::format("{}: larger than {} bytes", path, max_input_bytes)};
-    }
-    if (f.bad()) return frus_error{fmt::format("{}: read error: {}", path, std::strerror(errno))};
-    return import_frus(data, path, options);
+expected<std::vector<frus_document>, frus_error> import_frus_file(
+    const std::string& path, const frus_import_options& options) {
+    auto data = sim::read_file(path);
+    if (!data) return frus_error{data.error().message()};
+    return import_frus(data.value(), path, options);
 }
 
 bool frus_document_matches(const frus_document& doc, std::string_view which) {
@@ -750,28 +796,33 @@ bool frus_document_matches(const frus_document& doc, std::string_view which) {
     return same(doc.series) || same(doc.parsed.message.series);
 }
 
-expected<std::size_t, frus_error> locate_frus_document(const std::vector<frus_document>& docs, std::string_view which,
+expected<std::size_t, frus_error> locate_frus_document(const std::vector<frus_document>& docs,
+                                                       std::string_view which,
                                                        const std::vector<std::string>& files) {
     auto w = trim(which);
     bool is_id = w.size() > 1 && (w[0] == 'd' || w[0] == 'D') &&
                  std::all_of(w.begin() + 1, w.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!is_id && !to_int(w) && !read_series_tag(w) &&
         std::none_of(docs.begin(), docs.end(), [&](const auto& d) { return iequals(d.id, w); }))
-        return frus_error{fmt::format("'{}' is neither a document id (d141), a number (141) nor a series tag (HAKTO 9)", w)};
+        return frus_error{fmt::format(
+            "'{}' is neither a document id (d141), a number (141) nor a series tag (HAKTO 9)", w)};
     std::vector<std::size_t> hits;
     for (std::size_t i = 0; i < docs.size(); ++i)
         if (frus_document_matches(docs[i], w)) hits.push_back(i);
     if (hits.empty()) return frus_error{fmt::format("{} not found in {}", w, files_list(files))};
     if (hits.size() > 1) {
         std::string ids;
-        for (std::size_t k = 0; k < hits.size() && k < 10; ++k) ids += (ids.empty() ? "" : ", ") + docs[hits[k]].id;
+        for (std::size_t k = 0; k < hits.size() && k < 10; ++k)
+            ids += (ids.empty() ? "" : ", ") + docs[hits[k]].id;
         if (hits.size() > 10) ids += fmt::format(" and {} more", hits.size() - 10);
-        return frus_error{fmt::format("{} matches {} in {}; name one by its id", w, ids, files_list(files))};
+        return frus_error{
+            fmt::format("{} matches {} in {}; name one by its id", w, ids, files_list(files))};
     }
     return hits.front();
 }
 
-expected<frus_document, frus_error> find_frus_document(const std::vector<std::string>& files, std::string_view which,
+expected<frus_document, frus_error> find_frus_document(const std::vector<std::string>& files,
+                                                       std::string_view which,
                                                        const frus_import_options& options) {
     auto all = options;
     all.all_documents = true;

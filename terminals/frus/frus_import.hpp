@@ -12,9 +12,9 @@
 
 #include "protocol/cable/cable.hpp"
 #include "protocol/cable/cable_parser.hpp"
+#include "protocol/cable/series_tag.hpp"
 #include "protocol/text/diagnostic.hpp"
 #include "protocol/text/expected.hpp"
-#include "protocol/cable/series_tag.hpp"
 
 namespace hakto::terminals {
 
@@ -69,10 +69,10 @@ enum class frus_recognition {
 std::string_view to_string(frus_recognition r);
 
 struct frus_document {
-    std::string file;                  ///< the file name it was read from, as given
-    std::string id;                    ///< xml:id, "d140"
-    std::optional<int> number;         ///< @n (or the id's digits), 140
-    std::string title;                 ///< the <head> without its notes, whitespace collapsed
+    std::string file;           ///< the file name it was read from, as given
+    std::string id;             ///< xml:id, "d140"
+    std::optional<int> number;  ///< @n (or the id's digits), 140
+    std::string title;          ///< the <head> without its notes, whitespace collapsed
     std::optional<protocol::series_tag> series;  ///< from the title: HAKTO 7
     std::optional<frus_dateline> dateline;
     std::optional<std::string> source_note;  ///< the text of <note type="source">
@@ -99,12 +99,12 @@ struct frus_document {
 /// Returns the backchannel documents in document order (every document with all_documents).
 /// Errors: empty input, XML that is not well formed (with its line and column), a root that is
 /// not <TEI>, no <div type="document">.
-expected<std::vector<frus_document>, frus_error> import_frus(std::string_view xml, std::string_view file_name,
-                                                             const frus_import_options& options = {});
+expected<std::vector<frus_document>, frus_error> import_frus(
+    std::string_view xml, std::string_view file_name, const frus_import_options& options = {});
 
 /// Reads and imports a file; an unreadable file is an error naming it.
-expected<std::vector<frus_document>, frus_error> import_frus_file(const std::string& path,
-                                                                  const frus_import_options& options = {});
+expected<std::vector<frus_document>, frus_error> import_frus_file(
+    const std::string& path, const frus_import_options& options = {});
 
 /// True when `which` names the document: its id ("d141"), its number ("141") or its series
 /// tag ("HAKTO 9", matched against the title's tag and the cable's).
@@ -113,12 +113,14 @@ bool frus_document_matches(const frus_document& doc, std::string_view which);
 /// The index in `docs` of the one document `which` names. Errors: "WHICH not found in
 /// FILES", or "WHICH matches d140, d200 in FILES" when a series tag names several.
 /// `files` is only used in the messages.
-expected<std::size_t, frus_error> locate_frus_document(const std::vector<frus_document>& docs, std::string_view which,
+expected<std::size_t, frus_error> locate_frus_document(const std::vector<frus_document>& docs,
+                                                       std::string_view which,
                                                        const std::vector<std::string>& files);
 
 /// Imports every file (all documents) and returns the one `which` names, or the first import
 /// error, or a clear "not found in FILES".
-expected<frus_document, frus_error> find_frus_document(const std::vector<std::string>& files, std::string_view which,
+expected<frus_document, frus_error> find_frus_document(const std::vector<std::string>& files,
+                                                       std::string_view which,
                                                        const frus_import_options& options = {});
 
 }  // namespace hakto::terminals

@@ -13,7 +13,7 @@
 
 #include "protocol/cable/dtg.hpp"
 #include "protocol/text/text_util.hpp"
-#include "sim/embedded.hpp"
+#include "sim/io/embedded.hpp"
 
 namespace hakto::terminals {
 

@@ -3,7 +3,8 @@
 // example's message and session, split in two: this class reads and writes frames; the session,
 // terminals/net/net_session.hpp, decides what they mean).
 //
-//  * Reading: a fixed read buffer feeds the incremental decoder (protocol/wire/wire_frame.hpp); each
+//  * Reading: a fixed read buffer feeds the incremental decoder (protocol/wire/wire_frame.hpp);
+//  each
 //    whole frame goes to on_frame. A bad frame closes the channel with the decoder's reason.
 //  * Writing: frames are queued and written one buffer at a time; the queue is bounded
 //    (max_queued_bytes): a peer that does not read is cut off rather than let memory grow.

@@ -41,12 +41,13 @@ std::string series_of(const sim::cable_spec& c) {
 std::string marked_body(const sim::cable_spec& c) {
     auto doc = c.frus_document.value_or("");
     return fmt::format(
-        "(TEXT NOT SUPPLIED. THE CABLE IS FRUS 1969-1976 VOL E-13 DOC {}: GIVE ITS TEI FILE WITH --FRUS)",
+        "(TEXT NOT SUPPLIED. THE CABLE IS FRUS 1969-1976 VOL E-13 DOC {}: GIVE ITS TEI FILE WITH "
+        "--FRUS)",
         doc.size() > 1 ? doc.substr(1) : std::string{"?"});
 }
 
 class replay::observer final : public sim::network_observer {
-public:
+  public:
     explicit observer(replay& r) : r_(r) {}
 
     replay_cable* cable_for(sim::cable_id id) {
@@ -66,8 +67,9 @@ public:
         e.circuit = std::string{t.circuit};
         e.from = std::string{t.from};
         e.to = std::string{t.to};
-        e.text = fmt::format("{} {} {} to {} on {} (channel serial {:03}{}){}", t.resend ? "resending" : "sending",
-                             e.cable, t.from, t.to, t.circuit, t.serial, t.resend ? ", again in full" : "",
+        e.text = fmt::format("{} {} {} to {} on {} (channel serial {:03}{}){}",
+                             t.resend ? "resending" : "sending", e.cable, t.from, t.to, t.circuit,
+                             t.serial, t.resend ? ", again in full" : "",
                              r_.options_.crypto ? ", on-line encryption" : "");
         r_.emit(std::move(e));
     }
@@ -81,8 +83,9 @@ public:
         e.station = std::string{i.from};
         e.stage = "interrupted";
         e.circuit = std::string{i.circuit};
-        e.text = fmt::format("{} interrupted on {} after {} characters: higher precedence traffic goes first",
-                             e.cable, i.circuit, i.characters_through);
+        e.text = fmt::format(
+            "{} interrupted on {} after {} characters: higher precedence traffic goes first",
+            e.cable, i.circuit, i.characters_through);
         r_.emit(std::move(e));
     }
 
@@ -100,7 +103,8 @@ public:
         e.sent = ch.sent;
         e.on_line = ch.on_line;
         e.delivered = ch.delivered;
-        bool last_hop = c && std::find(c->spec.addressees.begin(), c->spec.addressees.end(), e.to) != c->spec.addressees.end();
+        bool last_hop = c && std::find(c->spec.addressees.begin(), c->spec.addressees.end(),
+                                       e.to) != c->spec.addressees.end();
         r_.emit(e);
         if (last_hop && ch.delivered != sim::no_code) {
             e.kind = replay_event_kind::printed;
@@ -111,33 +115,37 @@ public:
     void arrived(sim::cable_id id, const std::string& station, sim::sim_time at) override {
         auto* c = cable_for(id);
         if (!c || station == c->spec.origin) return;
-        bool destination =
-            std::find(c->spec.addressees.begin(), c->spec.addressees.end(), station) != c->spec.addressees.end();
+        bool destination = std::find(c->spec.addressees.begin(), c->spec.addressees.end(),
+                                     station) != c->spec.addressees.end();
         replay_event e;
         e.kind = replay_event_kind::stage;
         e.at = at;
         e.cable = c->spec.id;
         e.station = station;
         e.stage = destination ? "received" : "relaying";
-        e.text = destination ? fmt::format("{} received at {}: decrypted, on the page printer", c->spec.id, station)
-                             : fmt::format("{} stored at relay {}; routed by its routing indicator, queued by precedence",
-                                           c->spec.id, station);
+        e.text = destination ? fmt::format("{} received at {}: decrypted, on the page printer",
+                                           c->spec.id, station)
+                             : fmt::format(
+                                   "{} stored at relay {}; routed by its routing indicator, queued "
+                                   "by precedence",
+                                   c->spec.id, station);
         r_.emit(std::move(e));
     }
 
     void delivered(const sim::delivered_cable& d) override { r_.on_delivered(d); }
 
-    void serial_finding(const std::string& station, const std::string& channel, const sim::serial_finding& f) override {
+    void serial_finding(const std::string& station, const std::string& channel,
+                        const sim::serial_finding& f) override {
         replay_event e;
         e.kind = replay_event_kind::note;
         e.at = r_.engine_.now();
         e.station = station;
-        e.text = fmt::format("channel {}: serial {:03} is a {} (expected {:03})", channel, f.received,
-                             sim::to_string(f.verdict), f.expected);
+        e.text = fmt::format("channel {}: serial {:03} is a {} (expected {:03})", channel,
+                             f.received, sim::to_string(f.verdict), f.expected);
         r_.emit(std::move(e));
     }
 
-private:
+  private:
     replay& r_;
     std::map<sim::cable_id, std::size_t> ids_;
 };
@@ -152,15 +160,17 @@ int replay::utc_offset(std::string_view station) const {
 }
 
 void replay::emit(replay_event e) {
-    if (e.kind == replay_event_kind::stage || e.kind == replay_event_kind::logged || e.kind == replay_event_kind::memo)
+    if (e.kind == replay_event_kind::stage || e.kind == replay_event_kind::logged ||
+        e.kind == replay_event_kind::memo)
         current_stage_ = e.stage;
     for (auto* s : sinks_) s->event(e);
 }
 
-expected<std::unique_ptr<replay>, replay_error> replay::prepare(const replay_options& options, sim::engine& e,
-                                                                std::vector<std::string>& warnings) {
-    auto sc = options.scenario_object ? expected<sim::scenario, sim::scenario_errors>{*options.scenario_object}
-                                      : sim::load_named_scenario(options.scenario);
+expected<std::unique_ptr<replay>, replay_error> replay::prepare(
+    const replay_options& options, sim::engine& e, std::vector<std::string>& warnings) {
+    auto sc = options.scenario_object
+                  ? expected<sim::scenario, sim::scenario_errors>{*options.scenario_object}
+                  : sim::load_named_scenario(options.scenario);
     if (!sc) {
         std::string m;
         for (const auto& err : sc.error()) m += (m.empty() ? "" : "\n") + err.to_string();
@@ -180,12 +190,14 @@ expected<std::unique_ptr<replay>, replay_error> replay::prepare(const replay_opt
     // Which cables, in filing order.
     std::vector<sim::cable_spec> chosen;
     for (const auto& c : scn.cables)
-        if (options.cables.empty() || std::find(options.cables.begin(), options.cables.end(), c.id) != options.cables.end())
+        if (options.cables.empty() ||
+            std::find(options.cables.begin(), options.cables.end(), c.id) != options.cables.end())
             chosen.push_back(c);
     for (const auto& want : options.cables)
         if (std::none_of(chosen.begin(), chosen.end(), [&](const auto& c) { return c.id == want; }))
             return replay_error{fmt::format("scenario '{}' has no cable '{}'", scn.name, want)};
-    std::stable_sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return a.filed < b.filed; });
+    std::stable_sort(chosen.begin(), chosen.end(),
+                     [](const auto& a, const auto& b) { return a.filed < b.filed; });
 
     // FRUS texts the user supplied: each file read once; problems are warnings, not fatal.
     std::vector<frus_document> supplied;
@@ -216,8 +228,9 @@ expected<std::unique_ptr<replay>, replay_error> replay::prepare(const replay_opt
             source = spec.note.empty() ? std::string{"the scenario"} : spec.note;
         } else if (spec.frus_document) {
             auto bundled = bundled_document(*spec.frus_document);
-            auto found = std::find_if(supplied.begin(), supplied.end(),
-                                      [&](const frus_document& d) { return d.id == *spec.frus_document; });
+            auto found =
+                std::find_if(supplied.begin(), supplied.end(),
+                             [&](const frus_document& d) { return d.id == *spec.frus_document; });
             if (!bundled.empty()) {
                 text = std::string{bundled};
                 source = fmt::format("bundled (FRUS E-13 doc {})", spec.frus_document->substr(1));
@@ -227,9 +240,10 @@ expected<std::unique_ptr<replay>, replay_error> replay::prepare(const replay_opt
             }
         }
         if (!text)
-            warnings.push_back(fmt::format("{}: text not supplied (FRUS E-13 doc {}); its header and timing run with a "
-                                           "marked line. Give the FRUS TEI file with --frus.",
-                                           spec.id, spec.frus_document.value_or("?")));
+            warnings.push_back(fmt::format(
+                "{}: text not supplied (FRUS E-13 doc {}); its header and timing run with a "
+                "marked line. Give the FRUS TEI file with --frus.",
+                spec.id, spec.frus_document.value_or("?")));
         auto rc = r->make_cable(spec, std::move(text), std::move(source));
         if (!rc) return rc.error();
         r->cables_.push_back(std::move(rc.value()));
@@ -237,7 +251,8 @@ expected<std::unique_ptr<replay>, replay_error> replay::prepare(const replay_opt
     return r;
 }
 
-expected<replay_cable, replay_error> replay::make_cable(const sim::cable_spec& spec, std::optional<std::string> text,
+expected<replay_cable, replay_error> replay::make_cable(const sim::cable_spec& spec,
+                                                        std::optional<std::string> text,
                                                         std::string source_description) {
     replay_cable rc;
     rc.spec = spec;
@@ -252,8 +267,8 @@ expected<replay_cable, replay_error> replay::make_cable(const sim::cable_spec& s
         rc.source_description = "not supplied: header only, with a marked line";
     }
     protocol::format_options fo;
-    fo.as_received = true;     // the headers as they were printed
-    fo.archive_head = false;   // a State telegram as it was sent, not the archive's page
+    fo.as_received = true;    // the headers as they were printed
+    fo.archive_head = false;  // a State telegram as it was sent, not the archive's page
     fo.style = protocol::header_style::as_read;
     rc.page_copy = protocol::wrap_text(protocol::format_cable(rc.source.message, fo), 69);
     protocol::encode_options eo{options_.code, options_.usos, false};
@@ -264,9 +279,13 @@ expected<replay_cable, replay_error> replay::make_cable(const sim::cable_spec& s
 }
 
 expected<std::size_t, replay_error> replay::file_cable(sim::cable_spec spec) {
-    if (!spec.text) return replay_error{fmt::format("{}: a cable filed during the replay needs its text", spec.id)};
-    if (std::any_of(cables_.begin(), cables_.end(), [&](const replay_cable& c) { return c.spec.id == spec.id; }))
-        return replay_error{fmt::format("{}: the replay already has a cable of that name", spec.id)};
+    if (!spec.text)
+        return replay_error{
+            fmt::format("{}: a cable filed during the replay needs its text", spec.id)};
+    if (std::any_of(cables_.begin(), cables_.end(),
+                    [&](const replay_cable& c) { return c.spec.id == spec.id; }))
+        return replay_error{
+            fmt::format("{}: the replay already has a cable of that name", spec.id)};
     spec.filed = std::max(spec.filed, engine_.now());
     auto text = spec.text;
     auto rc = make_cable(spec, std::move(text), "filed during the replay");
@@ -292,18 +311,21 @@ void replay::schedule_cable(std::size_t i) {
         e.cable = c.spec.id;
         e.station = c.spec.origin;
         e.stage = "drafting";
-        e.text = fmt::format("{} ({} {}) released for transmission at {}: {} lines, {} characters; text: {}",
-                             c.spec.id, protocol::precedence_letter(c.spec.prec),
-                             protocol::precedence_name(c.spec.prec), c.spec.origin,
-                             std::count(c.page_copy.begin(), c.page_copy.end(), '\n'), c.codes.size(),
-                             c.source_description);
+        e.text = fmt::format(
+            "{} ({} {}) released for transmission at {}: {} lines, {} characters; text: {}",
+            c.spec.id, protocol::precedence_letter(c.spec.prec),
+            protocol::precedence_name(c.spec.prec), c.spec.origin,
+            std::count(c.page_copy.begin(), c.page_copy.end(), '\n'), c.codes.size(),
+            c.source_description);
         emit(e);
         e.stage = "punching";
-        e.text = fmt::format("operator punches {} on tape at {:.0f} words a minute", c.spec.id, options_.typing_wpm);
+        e.text = fmt::format("operator punches {} on tape at {:.0f} words a minute", c.spec.id,
+                             options_.typing_wpm);
         emit(e);
     });
     // The operator punches at typing speed (6 characters a word), one event a character.
-    auto per_code = duration_cast<sim::sim_duration>(duration<double>(60.0 / (options_.typing_wpm * 6.0)));
+    auto per_code =
+        duration_cast<sim::sim_duration>(duration<double>(60.0 / (options_.typing_wpm * 6.0)));
     for (std::size_t k = 0; k < rc.codes.size(); ++k) {
         engine_.schedule_at(filed + per_code * static_cast<std::int64_t>(k + 1), [this, i, k] {
             const auto& c = cables_[i];
@@ -320,9 +342,10 @@ void replay::schedule_cable(std::size_t i) {
     auto sent_at = filed + per_code * static_cast<std::int64_t>(rc.codes.size() + 1);
     engine_.schedule_at(sent_at, [this, i] {
         auto& c = cables_[i];
-        auto id = network_->file(sim::filing{c.spec.id, c.spec.origin, c.spec.addressees, c.spec.prec, c.spec.filed,
-                                             c.codes});
-        if (id) observer_->bind(id.value(), i);
+        auto id = network_->file(sim::filing{c.spec.id, c.spec.origin, c.spec.addressees,
+                                             c.spec.prec, c.spec.filed, c.codes});
+        if (id)
+            observer_->bind(id.value(), i);
         else {
             replay_event e;
             e.kind = replay_event_kind::note;
@@ -335,7 +358,8 @@ void replay::schedule_cable(std::size_t i) {
 }
 
 void replay::on_delivered(const sim::delivered_cable& d) {
-    auto it = std::find_if(cables_.begin(), cables_.end(), [&](const replay_cable& c) { return c.spec.id == d.label; });
+    auto it = std::find_if(cables_.begin(), cables_.end(),
+                           [&](const replay_cable& c) { return c.spec.id == d.label; });
     if (it == cables_.end()) return;
     auto& c = *it;
     c.delivery = d;
@@ -353,18 +377,20 @@ void replay::on_delivered(const sim::delivered_cable& d) {
     log.cable = c.spec.id;
     log.station = d.destination;
     log.stage = "logged";
-    log.text = fmt::format("{} log: {} received {} ({} {}), filed {} — {} after filing, "
-                           "objective for {} {}: {}; {} characters garbled on the way",
-                           white_house ? "Situation Room" : d.destination, c.spec.id, zulu(d.delivered),
-                           local_time(d.delivered, offset).substr(11), place, zulu(d.filed),
-                           sim::format_elapsed(d.elapsed()).substr(0, 7), protocol::precedence_name(d.prec),
-                           sim::format_elapsed(protocol::handling_objective(d.prec)).substr(0, 7),
-                           d.met_objective() ? "met" : "NOT met", d.garbled);
+    log.text = fmt::format(
+        "{} log: {} received {} ({} {}), filed {} — {} after filing, "
+        "objective for {} {}: {}; {} characters garbled on the way",
+        white_house ? "Situation Room" : d.destination, c.spec.id, zulu(d.delivered),
+        local_time(d.delivered, offset).substr(11), place, zulu(d.filed),
+        sim::format_elapsed(d.elapsed()).substr(0, 7), protocol::precedence_name(d.prec),
+        sim::format_elapsed(protocol::handling_objective(d.prec)).substr(0, 7),
+        d.met_objective() ? "met" : "NOT met", d.garbled);
     emit(log);
     if (!calls_for_memo) return;
 
     // The covering memorandum, from the copy as received.
-    engine_.schedule_after(options_.memo_delay, [this, index = static_cast<std::size_t>(it - cables_.begin())] {
+    engine_.schedule_after(options_.memo_delay, [this, index = static_cast<std::size_t>(
+                                                           it - cables_.begin())] {
         auto& c = cables_[index];
         replay_event e;
         e.at = engine_.now();
@@ -373,13 +399,15 @@ void replay::on_delivered(const sim::delivered_cable& d) {
         if (!c.text_supplied) {
             e.kind = replay_event_kind::note;
             e.stage = "memo";
-            e.text = fmt::format("{}: no covering memorandum generated: the cable's text was not supplied", c.spec.id);
+            e.text = fmt::format(
+                "{}: no covering memorandum generated: the cable's text was not supplied",
+                c.spec.id);
             emit(std::move(e));
             return;
         }
         // What the page printer gave: decode the received codes and read them as a cable.
-        auto printed = protocol::from_page_copy_line_ends(
-            protocol::decode(c.delivery->received, protocol::decode_options{options_.code, options_.usos}));
+        auto printed = protocol::from_page_copy_line_ends(protocol::decode(
+            c.delivery->received, protocol::decode_options{options_.code, options_.usos}));
         auto received = protocol::parse_document(printed).message;
         // The report's place in its series, counting the scenario's cables of that series.
         int ordinal = 0;
@@ -390,20 +418,25 @@ void replay::on_delivered(const sim::delivered_cable& d) {
         memo_context ctx;
         auto local = engine_.now() + hours{utc_offset(c.delivery->destination)};
         year_month_day today{sys_days{floor<days>(local.time_since_epoch())}};
-        ctx.date = protocol::calendar_date{static_cast<int>(today.year()), static_cast<int>(static_cast<unsigned>(today.month())),
+        ctx.date = protocol::calendar_date{static_cast<int>(today.year()),
+                                           static_cast<int>(static_cast<unsigned>(today.month())),
                                            static_cast<int>(static_cast<unsigned>(today.day()))};
         ctx.ordinal = ordinal;
-        // The day the report covers: the cable's own date line, else the day it was filed in Beijing.
+        // The day the report covers: the cable's own date line, else the day it was filed in
+        // Beijing.
         if (received.date_line) ctx.covers = protocol::read_calendar_date(*received.date_line);
         if (!ctx.covers) {
             year_month_day filed{sys_days{floor<days>((c.spec.filed).time_since_epoch())}};
-            ctx.covers = protocol::calendar_date{static_cast<int>(filed.year()), static_cast<int>(static_cast<unsigned>(filed.month())),
-                                                 static_cast<int>(static_cast<unsigned>(filed.day()))};
+            ctx.covers =
+                protocol::calendar_date{static_cast<int>(filed.year()),
+                                        static_cast<int>(static_cast<unsigned>(filed.month())),
+                                        static_cast<int>(static_cast<unsigned>(filed.day()))};
         }
         ctx.place = "Peking";
         std::optional<memo_rules> user_rules;
         if (options_.memo_rules_file) {
-            auto loaded = extend_memo_rules_from_file(builtin_memo_rules(), *options_.memo_rules_file);
+            auto loaded =
+                extend_memo_rules_from_file(builtin_memo_rules(), *options_.memo_rules_file);
             if (!loaded) {
                 e.kind = replay_event_kind::note;
                 e.text = loaded.error().to_string();
@@ -412,7 +445,8 @@ void replay::on_delivered(const sim::delivered_cable& d) {
             }
             user_rules = std::move(loaded.value());
         }
-        auto result = draft_covering_memo(received, ctx, user_rules ? *user_rules : builtin_memo_rules());
+        auto result =
+            draft_covering_memo(received, ctx, user_rules ? *user_rules : builtin_memo_rules());
         c.memo = result.memo;
         for (const auto& l : result.left_out) c.memo_left_out.push_back(l.to_string());
         replay_event p;
@@ -420,9 +454,10 @@ void replay::on_delivered(const sim::delivered_cable& d) {
         p.cable = c.spec.id;
         p.station = c.delivery->destination;
         p.stage = "president";
-        p.text = fmt::format("Haig's covering memorandum on {} ({} report in the series) goes to the President{}",
-                             c.spec.id, ordinal_word(ordinal),
-                             c.historical_memo ? "; the record notes that he saw it (when is not recorded)" : "");
+        p.text = fmt::format(
+            "Haig's covering memorandum on {} ({} report in the series) goes to the President{}",
+            c.spec.id, ordinal_word(ordinal),
+            c.historical_memo ? "; the record notes that he saw it (when is not recorded)" : "");
         emit(std::move(p));
         e.kind = replay_event_kind::memo;
         e.stage = "memo";

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "protocol/cable/cable.hpp"
-#include "protocol/text/expected.hpp"
 #include "protocol/teletype/teletype_code.hpp"
+#include "protocol/text/expected.hpp"
 #include "sim/engine.hpp"
 #include "sim/network.hpp"
 #include "sim/scenario.hpp"
@@ -37,14 +37,14 @@ struct replay_options {
 };
 
 enum class replay_event_kind {
-    stage,       ///< a new stage of a cable (text says which)
-    punched,     ///< a code punched into the outgoing tape
-    line,        ///< a code crossing a circuit (sent, on the line, delivered)
-    printed,     ///< a code arriving at the destination's page printer
-    interrupted, ///< a transmission cut by higher-precedence traffic
-    logged,      ///< the Situation Room log entry
-    memo,        ///< the covering memorandum
-    note,        ///< anything worth telling the viewer (a text not supplied, a serial gap…)
+    stage,        ///< a new stage of a cable (text says which)
+    punched,      ///< a code punched into the outgoing tape
+    line,         ///< a code crossing a circuit (sent, on the line, delivered)
+    printed,      ///< a code arriving at the destination's page printer
+    interrupted,  ///< a transmission cut by higher-precedence traffic
+    logged,       ///< the Situation Room log entry
+    memo,         ///< the covering memorandum
+    note,         ///< anything worth telling the viewer (a text not supplied, a serial gap…)
 };
 
 struct replay_event {
@@ -52,7 +52,8 @@ struct replay_event {
     sim::sim_time at{};
     std::string cable;    ///< label
     std::string station;  ///< where it happens
-    std::string stage;    ///< drafting, punching, transmitting, relaying, received, logged, memo, president, done
+    std::string stage;    ///< drafting, punching, transmitting, relaying, received, logged, memo,
+                          ///< president, done
     std::string text;     ///< a line for a person
     // Line events.
     std::string circuit, from, to;
@@ -65,7 +66,7 @@ struct replay_event {
 };
 
 class replay_sink {
-public:
+  public:
     virtual ~replay_sink() = default;
     virtual void event(const replay_event& e) = 0;
 };
@@ -75,7 +76,8 @@ struct replay_cable {
     sim::cable_spec spec;
     protocol::document source;  ///< as read (text, or header with the marked line)
     bool text_supplied = false;
-    std::string source_description;  ///< "bundled (FRUS E-13 doc 143)", "frus1969-76ve13.xml doc d140"
+    std::string
+        source_description;  ///< "bundled (FRUS E-13 doc 143)", "frus1969-76ve13.xml doc d140"
     std::vector<protocol::code> codes;
     std::string page_copy;  ///< the text that was punched
     std::optional<sim::delivered_cable> delivery;
@@ -89,12 +91,12 @@ struct replay_error {
 };
 
 class replay {
-public:
+  public:
     /// Loads the scenario and the cable texts and builds the network on `e`. Problems that do
     /// not stop the replay (a FRUS file that cannot be read, a text not supplied) are reported
     /// in `warnings`.
-    static expected<std::unique_ptr<replay>, replay_error> prepare(const replay_options& options, sim::engine& e,
-                                                                    std::vector<std::string>& warnings);
+    static expected<std::unique_ptr<replay>, replay_error> prepare(
+        const replay_options& options, sim::engine& e, std::vector<std::string>& warnings);
     ~replay();
 
     void add_sink(replay_sink* sink) { sinks_.push_back(sink); }
@@ -113,12 +115,13 @@ public:
     /// The stage of the cable most recently active, for a status line.
     const std::string& current_stage() const noexcept { return current_stage_; }
 
-private:
+  private:
     class observer;
     replay(sim::engine& e, replay_options options);
     void emit(replay_event e);
     /// Reads a cable's text (or its header with a marked line) and encodes its line codes.
-    expected<replay_cable, replay_error> make_cable(const sim::cable_spec& spec, std::optional<std::string> text,
+    expected<replay_cable, replay_error> make_cable(const sim::cable_spec& spec,
+                                                    std::optional<std::string> text,
                                                     std::string source_description);
     void schedule_cable(std::size_t index);
     void on_delivered(const sim::delivered_cable& d);

@@ -18,11 +18,11 @@ namespace hakto::terminals {
 
 /// A cable read from a file the user gave.
 struct given_cable {
-    std::string file;           ///< the path as given
-    std::string label;          ///< "TOSEC 596", "PEKING 2221", "HAKTO 12": the replay's name for it
-    std::string text;           ///< what is replayed: the file's text (a TEI document's published text)
-    protocol::document doc;     ///< as read
-    std::string description;    ///< "1975PEKING02221.txt (state telegram)"
+    std::string file;   ///< the path as given
+    std::string label;  ///< "TOSEC 596", "PEKING 2221", "HAKTO 12": the replay's name for it
+    std::string text;   ///< what is replayed: the file's text (a TEI document's published text)
+    protocol::document doc;   ///< as read
+    std::string description;  ///< "1975PEKING02221.txt (state telegram)"
 };
 
 struct given_cable_error {
@@ -31,14 +31,15 @@ struct given_cable_error {
 
 /// Reads each file: text in any form the reader knows, or FRUS TEI XML (each backchannel
 /// document of it). A file that cannot be read, or that holds no cable, is an error naming it.
-expected<std::vector<given_cable>, given_cable_error> read_given_cables(const std::vector<std::string>& files);
+expected<std::vector<given_cable>, given_cable_error> read_given_cables(
+    const std::vector<std::string>& files);
 
 /// The scenario that carries the given cables: `base`'s stations and circuits, its own cables
 /// left out, and for each given cable a cable_spec (label, originator, addressees, precedence,
 /// filing time, text); stations, hakto's modelled relay and circuits are added where the
 /// cable's ends are not the scenario's. `notes` says, for each cable, how it was placed and
 /// every modelling choice made for it.
-expected<sim::scenario, given_cable_error> scenario_for_cables(sim::scenario base, const std::vector<given_cable>& cables,
-                                                              std::vector<std::string>& notes);
+expected<sim::scenario, given_cable_error> scenario_for_cables(
+    sim::scenario base, const std::vector<given_cable>& cables, std::vector<std::string>& notes);
 
 }  // namespace hakto::terminals

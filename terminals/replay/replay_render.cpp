@@ -17,12 +17,17 @@ namespace {
 std::string glyph(const protocol::code_meaning& m, bool slashed_zero) {
     switch (m.function) {
         case code_function::print:
-            if (slashed_zero && m.character == U'0') return "\xC3\x98";  // Ø, as the type printed it
+            if (slashed_zero && m.character == U'0')
+                return "\xC3\x98";  // Ø, as the type printed it
             return protocol::utf8::encode(m.character);
-        case code_function::space: return " ";
-        case code_function::carriage_return: return "\r";
-        case code_function::line_feed: return "\n";
-        default: return {};
+        case code_function::space:
+            return " ";
+        case code_function::carriage_return:
+            return "\r";
+        case code_function::line_feed:
+            return "\n";
+        default:
+            return {};
     }
 }
 
@@ -52,19 +57,22 @@ void transcript_renderer::flush_line(const std::string&) {
 void transcript_renderer::event(const replay_event& e) {
     switch (e.kind) {
         case replay_event_kind::punched:
-        case replay_event_kind::line: return;  // too many for a transcript; the JSON file has them
+        case replay_event_kind::line:
+            return;  // too many for a transcript; the JSON file has them
         case replay_event_kind::printed: {
             if (page_cable_ != e.cable) {
                 // The first character of a new page: the teleprinter at the destination starts.
                 if (!line_.empty()) flush_line(e.cable);
                 page_cable_ = e.cable;
                 decoder_.reset();
-                out_ << fmt::format("{}  {:<5}  the page printer starts: {}\n", zulu(e.at), e.station, e.cable);
+                out_ << fmt::format("{}  {:<5}  the page printer starts: {}\n", zulu(e.at),
+                                    e.station, e.cable);
                 out_ << fmt::format("---- page copy at {} ----\n", e.station);
             }
             auto m = decoder_.feed(e.delivered);
             auto g = glyph(m, options_.slashed_zero);
-            if (g == "\n") flush_line(e.cable);
+            if (g == "\n")
+                flush_line(e.cable);
             else if (g == "\r") {
                 // CR: the carriage returns; the page copy shows the line once.
             } else {
@@ -83,7 +91,8 @@ void transcript_renderer::event(const replay_event& e) {
             out_ << fmt::format("{}  {:<5}  {}\n", zulu(e.at), e.station, e.text);
             out_ << memo_block(e, options_.compare);
             return;
-        default: break;
+        default:
+            break;
     }
     out_ << fmt::format("{}  {:<5}  {}\n", zulu(e.at), e.station, e.text);
 }
@@ -93,30 +102,45 @@ void transcript_renderer::finish() {
     out_.flush();
 }
 
-terminal_renderer::terminal_renderer(std::ostream& out, const replay& r, render_options o, int rows, int columns)
-    : out_(out), replay_(r), options_(o), rows_(std::max(rows, 5)), columns_(std::max(columns, 40)),
+terminal_renderer::terminal_renderer(std::ostream& out, const replay& r, render_options o, int rows,
+                                     int columns)
+    : out_(out),
+      replay_(r),
+      options_(o),
+      rows_(std::max(rows, 5)),
+      columns_(std::max(columns, 40)),
       decoder_(protocol::decode_options{o.code, o.usos}) {
     // Scrolling region above a one-line status bar.
     out_ << "\x1b[2J\x1b[1;" << rows_ - 1 << "r\x1b[1;1H" << std::flush;
 }
 
-terminal_renderer::~terminal_renderer() { finish(); }
+terminal_renderer::~terminal_renderer() {
+    finish();
+}
 
 void terminal_renderer::finish() {
     if (finished_) return;
     finished_ = true;
-    out_ << "\x1b[r\x1b[" << rows_ << ";1H\x1b[K\n" << std::flush;  // the whole screen scrolls again
+    out_ << "\x1b[r\x1b[" << rows_ << ";1H\x1b[K\n"
+         << std::flush;  // the whole screen scrolls again
 }
 
 void terminal_renderer::status(const replay_event& e) {
     if (!e.stage.empty()) last_stage_ = e.stage + (e.circuit.empty() ? "" : " " + e.circuit);
     auto line = fmt::format(" {}  Beijing {}  Washington {}  {} {}", zulu(e.at),
                             local_time(e.at, replay_.utc_offset("WTE10")).substr(5, 11),
-                            local_time(e.at, replay_.utc_offset("WTE")).substr(5, 11), e.cable, last_stage_);
+                            local_time(e.at, replay_.utc_offset("WTE")).substr(5, 11), e.cable,
+                            last_stage_);
     if (static_cast<int>(line.size()) > columns_) line.resize(static_cast<std::size_t>(columns_));
     // Save the cursor, write the bar in reverse video on the last row, restore the cursor.
-    out_ << "\x1b" "7\x1b[" << rows_ << ";1H\x1b[7m" << line << std::string(static_cast<std::size_t>(std::max(0, columns_ - static_cast<int>(line.size()))), ' ')
-         << "\x1b[0m\x1b" "8";
+    out_ << "\x1b"
+            "7\x1b["
+         << rows_ << ";1H\x1b[7m" << line
+         << std::string(
+                static_cast<std::size_t>(std::max(0, columns_ - static_cast<int>(line.size()))),
+                ' ')
+         << "\x1b[0m\x1b"
+            "8";
 }
 
 void terminal_renderer::event(const replay_event& e) {
@@ -131,7 +155,8 @@ void terminal_renderer::event(const replay_event& e) {
             if (page_cable_ != e.cable) {
                 page_cable_ = e.cable;
                 decoder_.reset();
-                out_ << fmt::format("\n\x1b[2m{}  the page printer at {} starts: {}\x1b[0m\n\n", zulu(e.at), e.station, e.cable);
+                out_ << fmt::format("\n\x1b[2m{}  the page printer at {} starts: {}\x1b[0m\n\n",
+                                    zulu(e.at), e.station, e.cable);
             }
             auto g = glyph(decoder_.feed(e.delivered), options_.slashed_zero);
             out_ << g;
@@ -162,14 +187,18 @@ void terminal_renderer::event(const replay_event& e) {
 
 void json_transcript::event(const replay_event& e) {
     nlohmann::ordered_json j;
-    static const char* kinds[] = {"stage", "punched", "line", "printed", "interrupted", "logged", "memo", "note"};
+    static const char* kinds[] = {"stage",       "punched", "line", "printed",
+                                  "interrupted", "logged",  "memo", "note"};
     j["kind"] = kinds[static_cast<int>(e.kind)];
     j["utc"] = sim::format_sim_time(e.at);
     j["cable"] = e.cable;
     j["station"] = e.station;
     if (!e.stage.empty()) j["stage"] = e.stage;
     if (!e.text.empty()) j["text"] = e.text;
-    auto code_json = [](protocol::code c) { return c == sim::no_code ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(fmt::format("{:02X}", c)); };
+    auto code_json = [](protocol::code c) {
+        return c == sim::no_code ? nlohmann::ordered_json(nullptr)
+                                 : nlohmann::ordered_json(fmt::format("{:02X}", c));
+    };
     if (e.kind == replay_event_kind::punched) {
         j["index"] = e.index;
         j["code"] = code_json(e.sent);
@@ -185,13 +214,12 @@ void json_transcript::event(const replay_event& e) {
     }
     if (e.kind == replay_event_kind::memo && e.memo) {
         nlohmann::ordered_json bullets = nlohmann::ordered_json::array();
-        for (const auto& b : e.memo->bullets) bullets.push_back({{"text", b.text}, {"sources", b.source_paragraphs}});
-        j["memo"] = {{"date", e.memo->date ? *e.memo->date : ""},
-                     {"for", e.memo->for_.value_or("")},
-                     {"from", e.memo->from.value_or("")},
-                     {"subject", e.memo->subject.value_or("")},
-                     {"paragraphs", e.memo->paragraphs},
-                     {"bullets", bullets}};
+        for (const auto& b : e.memo->bullets)
+            bullets.push_back({{"text", b.text}, {"sources", b.source_paragraphs}});
+        j["memo"] = {
+            {"date", e.memo->date ? *e.memo->date : ""}, {"for", e.memo->for_.value_or("")},
+            {"from", e.memo->from.value_or("")},         {"subject", e.memo->subject.value_or("")},
+            {"paragraphs", e.memo->paragraphs},          {"bullets", bullets}};
         j["left_out"] = e.left_out;
     }
     events_.push_back(std::move(j));
@@ -202,7 +230,10 @@ nlohmann::ordered_json json_transcript::document() const {
     doc["scenario"] = replay_.scenario().name;
     nlohmann::ordered_json stations = nlohmann::ordered_json::array();
     for (const auto& s : replay_.scenario().stations)
-        stations.push_back({{"id", s.id}, {"name", s.name}, {"place", s.place}, {"utc_offset", s.utc_offset_hours}});
+        stations.push_back({{"id", s.id},
+                            {"name", s.name},
+                            {"place", s.place},
+                            {"utc_offset", s.utc_offset_hours}});
     doc["stations"] = stations;
     nlohmann::ordered_json cables = nlohmann::ordered_json::array();
     for (const auto& c : replay_.cables())

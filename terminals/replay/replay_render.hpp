@@ -14,19 +14,19 @@ namespace hakto::terminals {
 struct render_options {
     protocol::code_set code = protocol::code_set::us_tty;
     bool usos = false;
-    bool compare = false;  ///< the generated memo beside the historical one
+    bool compare = false;      ///< the generated memo beside the historical one
     bool slashed_zero = true;  ///< print the digit 0 as Ø, as the page printer's type did
 };
 
 /// Plain text, no control codes: time-stamped stages, the page copy line by line, the log
 /// entry and the memo.
 class transcript_renderer final : public replay_sink {
-public:
+  public:
     transcript_renderer(std::ostream& out, const replay& r, render_options o);
     void event(const replay_event& e) override;
     void finish();
 
-private:
+  private:
     void flush_line(const std::string& cable);
     std::ostream& out_;
     render_options options_;
@@ -38,13 +38,13 @@ private:
 /// A terminal: the teleprinter page prints at the simulated pace in a scrolling region, under
 /// a status line (simulated UTC, Beijing and Washington times, the stage).
 class terminal_renderer final : public replay_sink {
-public:
+  public:
     terminal_renderer(std::ostream& out, const replay& r, render_options o, int rows, int columns);
     ~terminal_renderer() override;
     void event(const replay_event& e) override;
     void finish();
 
-private:
+  private:
     void status(const replay_event& e);
     std::ostream& out_;
     const replay& replay_;
@@ -58,12 +58,12 @@ private:
 
 /// Every event as JSON: enough to render the replay again.
 class json_transcript final : public replay_sink {
-public:
+  public:
     explicit json_transcript(const replay& r) : replay_(r) {}
     void event(const replay_event& e) override;
     nlohmann::ordered_json document() const;
 
-private:
+  private:
     const replay& replay_;
     nlohmann::ordered_json events_ = nlohmann::ordered_json::array();
 };

@@ -11,6 +11,9 @@
 //  * the server's RSS and descriptor count, sampled every second: after the warm-up, and at
 //    the end, and the largest growth between them.
 // Usage: bench_exhibit_viewers [viewers=1000] [seconds=60] [speed=20x]
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -21,20 +24,17 @@
 #include <fstream>
 #include <memory>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 #include <unordered_map>
 #include <vector>
 
+#include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <fmt/format.h>
 
 #include "bench_proc.hpp"
 #include "terminals/exhibit/exhibit_server.hpp"
@@ -71,7 +71,8 @@ void raise_fd_limit() {
 }
 
 /// The child: the exhibit server until SIGTERM; then every frame's (seq, made) to `times_path`.
-int run_server(int viewers, const std::string& speed, int port_pipe, const std::string& times_path) {
+int run_server(int viewers, const std::string& speed, int port_pipe,
+               const std::string& times_path) {
     raise_fd_limit();
     hakto::terminals::exhibit_options o;
     o.port = 0;
@@ -121,21 +122,23 @@ struct client : std::enable_shared_from_this<client> {
     client(asio::io_context& io, std::atomic<int>* c) : ws(io), connected(c) {}
 
     void start(const tcp::endpoint& ep) {
-        beast::get_lowest_layer(ws).async_connect(ep, [self = shared_from_this()](beast::error_code ec) {
-            if (ec) return self->fail();
-            self->ws.async_handshake("127.0.0.1", "/ws", [self](beast::error_code ec2) {
-                if (ec2) return self->fail();
-                ++*self->connected;
-                self->read();
+        beast::get_lowest_layer(ws).async_connect(
+            ep, [self = shared_from_this()](beast::error_code ec) {
+                if (ec) return self->fail();
+                self->ws.async_handshake("127.0.0.1", "/ws", [self](beast::error_code ec2) {
+                    if (ec2) return self->fail();
+                    ++*self->connected;
+                    self->read();
+                });
             });
-        });
     }
     void fail() { failed = true; }
     void read() {
         ws.async_read(buffer, [self = shared_from_this()](beast::error_code ec, std::size_t) {
             if (ec) return self->fail();
             auto now = ns(steady::now());
-            std::string_view text(static_cast<const char*>(self->buffer.data().data()), self->buffer.size());
+            std::string_view text(static_cast<const char*>(self->buffer.data().data()),
+                                  self->buffer.size());
             if (auto seq = frame_seq(text)) self->frames.emplace_back(seq, now);
             self->buffer.consume(self->buffer.size());
             self->read();
@@ -153,7 +156,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "bench_exhibit_viewers: bad speed '%s'\n", speed.c_str());
         return 2;
     }
-    const auto times_path = (std::filesystem::temp_directory_path() / fmt::format("hakto-bench-exhibit-{}.txt", getpid())).string();
+    const auto times_path = (std::filesystem::temp_directory_path() /
+                             fmt::format("hakto-bench-exhibit-{}.txt", getpid()))
+                                .string();
 
     int fds[2];
     if (pipe(fds) != 0) return 1;
@@ -183,7 +188,8 @@ int main(int argc, char** argv) {
     }
     std::thread client_thread([&] { client_io.run(); });
     const auto connect_deadline = steady::now() + std::chrono::seconds{30};
-    while (connected.load() < viewers && steady::now() < connect_deadline) std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    while (connected.load() < viewers && steady::now() < connect_deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds{20});
     std::printf("BENCH exhibit_viewers %d\n", connected.load());
     std::fflush(stdout);
 
@@ -217,7 +223,8 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> made;  // seq -> (made, sent)
+    std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::int64_t>>
+        made;  // seq -> (made, sent)
     {
         std::ifstream in(times_path);
         std::uint64_t seq = 0;
@@ -237,7 +244,9 @@ int main(int argc, char** argv) {
     std::sort(latency_ms.begin(), latency_ms.end());
     std::sort(event_ms.begin(), event_ms.end());
     auto pct = [](const std::vector<double>& v, double p) {
-        return v.empty() ? 0.0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+        return v.empty() ? 0.0
+                         : v[std::min(v.size() - 1,
+                                      static_cast<std::size_t>(p * static_cast<double>(v.size())))];
     };
     std::printf("BENCH exhibit_speed %s\n", speed.c_str());
     std::printf("BENCH exhibit_seconds %d s\n", seconds);
@@ -247,7 +256,8 @@ int main(int argc, char** argv) {
     std::printf("BENCH exhibit_viewers_lost %zu\n", lost);
     std::printf("BENCH exhibit_fanout_p50_ms %.3f ms\n", pct(latency_ms, 0.50));
     std::printf("BENCH exhibit_fanout_p99_ms %.3f ms\n", pct(latency_ms, 0.99));
-    std::printf("BENCH exhibit_fanout_max_ms %.3f ms\n", latency_ms.empty() ? 0.0 : latency_ms.back());
+    std::printf("BENCH exhibit_fanout_max_ms %.3f ms\n",
+                latency_ms.empty() ? 0.0 : latency_ms.back());
     std::printf("BENCH exhibit_event_to_viewer_p50_ms %.3f ms\n", pct(event_ms, 0.50));
     std::printf("BENCH exhibit_event_to_viewer_p99_ms %.3f ms\n", pct(event_ms, 0.99));
     std::printf("BENCH exhibit_server_rss_after_warmup %ld kB\n", rss_first);

@@ -1,10 +1,10 @@
 #pragma once
 // What the benchmarks read of a running process from /proc: resident memory and open
 // descriptors.
+#include <sys/types.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <sys/types.h>
 #include <system_error>
 
 #include <fmt/format.h>

@@ -79,11 +79,14 @@ HAKTO_FUZZ_ENTRY(cable_parser) {
         // printed form writes none of them back.
         for (const char* f : {"from", "to", "dtg"})
             if (doc.message.inferred.count(f)) return;
-        if (doc.message.form == cable_form::frus_printed && doc.message.inferred.count("classification")) return;
+        if (doc.message.form == cable_form::frus_printed &&
+            doc.message.inferred.count("classification"))
+            return;
         auto lost = hakto::test::field_differences(doc.message, again.message);
         std::string detail;
         for (const auto& l : lost) detail += l + "\n";
-        HAKTO_FUZZ_CHECK(lost.empty(), "parse(format(c)) keeps every field of c", detail + "written:\n" + page);
+        HAKTO_FUZZ_CHECK(lost.empty(), "parse(format(c)) keeps every field of c",
+                         detail + "written:\n" + page);
     });
     return 0;
 }

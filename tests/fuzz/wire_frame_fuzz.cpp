@@ -26,7 +26,8 @@ void check_whole(std::span<const std::uint8_t> bytes) {
                          "a decode error names the frame and the reason", f.error().message());
         return;
     }
-    HAKTO_FUZZ_CHECK(static_cast<bool>(wire::validate(f.value())), "a decoded frame passes validate");
+    HAKTO_FUZZ_CHECK(static_cast<bool>(wire::validate(f.value())),
+                     "a decoded frame passes validate");
     auto again = wire::encode(f.value());
     HAKTO_FUZZ_CHECK(std::equal(again.begin(), again.end(), bytes.begin(), bytes.end()),
                      "a decoded frame encodes back to its bytes");
@@ -42,7 +43,8 @@ void check_stream(std::span<const std::uint8_t> bytes, std::size_t piece) {
         n = std::min(n, d.room());
         if (n == 0) break;  // full: a frame larger than the decoder holds must have failed
         auto r = d.feed(bytes.subspan(fed, n));
-        HAKTO_FUZZ_CHECK(static_cast<bool>(r), "feed within room() succeeds", r ? "" : r.error().message());
+        HAKTO_FUZZ_CHECK(static_cast<bool>(r), "feed within room() succeeds",
+                         r ? "" : r.error().message());
         fed += n;
         while (true) {
             auto next = d.next();
@@ -54,10 +56,12 @@ void check_stream(std::span<const std::uint8_t> bytes, std::size_t piece) {
             HAKTO_FUZZ_CHECK(!failed, "after an error the decoder gives no frame");
             if (!next.value()) break;
             const auto& f = *next.value();
-            HAKTO_FUZZ_CHECK(static_cast<bool>(wire::validate(f)), "a streamed frame passes validate");
+            HAKTO_FUZZ_CHECK(static_cast<bool>(wire::validate(f)),
+                             "a streamed frame passes validate");
             wire::encode_to(f, frame_bytes);
         }
-        HAKTO_FUZZ_CHECK(d.buffered() <= 2 * wire::max_frame, "the decoder holds at most its capacity");
+        HAKTO_FUZZ_CHECK(d.buffered() <= 2 * wire::max_frame,
+                         "the decoder holds at most its capacity");
         if (failed) {
             auto after = d.next();
             HAKTO_FUZZ_CHECK(!after, "after an error the decoder keeps failing");
@@ -65,7 +69,8 @@ void check_stream(std::span<const std::uint8_t> bytes, std::size_t piece) {
         }
     }
     // Frames given re-encode to the start of the stream, byte for byte.
-    HAKTO_FUZZ_CHECK(frame_bytes.size() <= fed && std::equal(frame_bytes.begin(), frame_bytes.end(), bytes.begin()),
+    HAKTO_FUZZ_CHECK(frame_bytes.size() <= fed &&
+                         std::equal(frame_bytes.begin(), frame_bytes.end(), bytes.begin()),
                      "streamed frames re-encode to the bytes they came from");
 }
 

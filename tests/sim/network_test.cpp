@@ -68,7 +68,8 @@ id = "rb"
 between = ["RRR", "BBB"]
 delay_ms = 10
 )";
-    if (error_rate > 0) t += fmt::format("  [circuit.noise]\n  seed = 9\n  element_error_rate = {}\n", error_rate);
+    if (error_rate > 0)
+        t += fmt::format("  [circuit.noise]\n  seed = 9\n  element_error_rate = {}\n", error_rate);
     auto s = load_scenario(t, "abc.toml");
     REQUIRE(s);
     return s.value();
@@ -90,7 +91,8 @@ TEST_CASE("without noise the whole chain delivers HAKTO 12 to WTE exactly, on ti
     REQUIRE(net);
     auto codes = seed_codes();
     auto filed = make_sim_time(1972y / June / 21, 16h, 15min);
-    REQUIRE(net.value()->file(make_filing("HAKTO 12", "WTE10", "WTE", precedence::immediate, filed, codes)));
+    REQUIRE(net.value()->file(
+        make_filing("HAKTO 12", "WTE10", "WTE", precedence::immediate, filed, codes)));
     e.run();
     const auto& d = net.value()->deliveries();
     REQUIRE(d.size() == 1);
@@ -115,7 +117,8 @@ TEST_CASE("with a fixed noise seed the garbles are the same every run") {
         engine e{sc.start};
         auto net = network::build(sc, e);
         REQUIRE(net);
-        REQUIRE(net.value()->file(make_filing("X", "AAA", "BBB", precedence::routine, sc.start, seed_codes())));
+        REQUIRE(net.value()->file(
+            make_filing("X", "AAA", "BBB", precedence::routine, sc.start, seed_codes())));
         e.run();
         REQUIRE(net.value()->deliveries().size() == 1);
         return net.value()->deliveries()[0];
@@ -136,8 +139,10 @@ TEST_CASE("a FLASH overtakes ROUTINE traffic across the network, which is then r
     REQUIRE(net);
     auto long_text = seed_codes();
     std::vector<code> short_text(long_text.begin(), long_text.begin() + 40);
-    REQUIRE(net.value()->file(make_filing("ROUTINE", "AAA", "BBB", precedence::routine, sc.start, long_text)));
-    REQUIRE(net.value()->file(make_filing("FLASH", "AAA", "BBB", precedence::flash, sc.start + 10s, short_text)));
+    REQUIRE(net.value()->file(
+        make_filing("ROUTINE", "AAA", "BBB", precedence::routine, sc.start, long_text)));
+    REQUIRE(net.value()->file(
+        make_filing("FLASH", "AAA", "BBB", precedence::flash, sc.start + 10s, short_text)));
     e.run();
     const auto& d = net.value()->deliveries();
     REQUIRE(d.size() == 2);
@@ -189,16 +194,18 @@ std::vector<code> reference_page_copy(xoshiro256ss& rng, std::size_t length) {
     for (int a = 0; a < 26; ++a) {
         std::uint32_t total = 0;
         for (int b = 0; b < 26; ++b) {
-            total += static_cast<std::uint32_t>(
-                hakto::protocol::letter_pair_count(static_cast<char>('A' + a), static_cast<char>('A' + b)));
+            total += static_cast<std::uint32_t>(hakto::protocol::letter_pair_count(
+                static_cast<char>('A' + a), static_cast<char>('A' + b)));
             cumulative[static_cast<std::size_t>(a)][static_cast<std::size_t>(b)] = total;
         }
-        letters[static_cast<std::size_t>(a)] = hakto::protocol::code_for(static_cast<char32_t>('A' + a))->value;
+        letters[static_cast<std::size_t>(a)] =
+            hakto::protocol::code_for(static_cast<char32_t>('A' + a))->value;
     }
     auto next = [&](std::size_t previous, std::uint64_t r) {
         const auto& row = cumulative[previous];
         auto pick = static_cast<std::uint32_t>(r % row[25]);
-        return static_cast<std::size_t>(std::upper_bound(row.begin(), row.end(), pick) - row.begin());
+        return static_cast<std::size_t>(std::upper_bound(row.begin(), row.end(), pick) -
+                                        row.begin());
     };
     static constexpr std::string_view initials = "TTTTTAAAAOOOSSSIIWWCCBBPPHHFFMMDDRRLLEENNGUVYKJQ";
     std::vector<code> out;
@@ -208,7 +215,8 @@ std::vector<code> reference_page_copy(xoshiro256ss& rng, std::size_t length) {
     while (out.size() < length) {
         std::size_t word = 2 + rng.next() % 8;
         if (column + word + 1 > 69) {
-            for (code c : {hakto::protocol::codes::cr, hakto::protocol::codes::cr, hakto::protocol::codes::lf})
+            for (code c : {hakto::protocol::codes::cr, hakto::protocol::codes::cr,
+                           hakto::protocol::codes::lf})
                 if (out.size() < length) out.push_back(c);
             column = 0;
             continue;
@@ -268,7 +276,8 @@ TEST_CASE("a bulk run keeps totals only, and they are those of the kept deliveri
         e.run();
         CHECK(net.value()->delivered_count() == 25);
         CHECK(net.value()->direction("ar", "AAA")->log().empty() == bulk);
-        return outcome{net.value()->deliveries(), net.value()->totals(), net.value()->line_totals()};
+        return outcome{net.value()->deliveries(), net.value()->totals(),
+                       net.value()->line_totals()};
     };
     const outcome kept = run(false);
     const outcome bulk = run(true);
@@ -294,5 +303,6 @@ TEST_CASE("a bulk run keeps totals only, and they are those of the kept deliveri
     }
     CHECK(bulk.totals.counters == kept.totals.counters);
     CHECK(bulk.line == kept.line);
-    CHECK(bulk.totals.by_precedence[0].elapsed_seconds == kept.totals.by_precedence[0].elapsed_seconds);
+    CHECK(bulk.totals.by_precedence[0].elapsed_seconds ==
+          kept.totals.by_precedence[0].elapsed_seconds);
 }

@@ -282,7 +282,8 @@ TEST_CASE("routing indicators: parsing and prefixes") {
     CHECK(routing_indicator::parse("RUEHABCDE").error() == routing_error::too_long);
     CHECK(routing_indicator::parse("3RUH").error() == routing_error::not_a_letter);
     CHECK(routing_indicator::parse("RU-H").error() == routing_error::not_a_letter);
-    CHECK(routing_indicator::parse("WTE10").value().str() == "WTE10");  // a call sign with its channel
+    CHECK(routing_indicator::parse("WTE10").value().str() ==
+          "WTE10");  // a call sign with its channel
     CHECK(routing_indicator::parse("ABCDEFGH").value().size() == 8);
 }
 

@@ -106,7 +106,8 @@ TEST_CASE("validation errors name the file, line and field") {
         auto s = load_scenario(t, "net.toml");
         REQUIRE_FALSE(s);
         auto text = errors_text(s.error());
-        CHECK(text.find("net.toml:22:6: station[2].id: station 'AAA' is defined twice") != std::string::npos);
+        CHECK(text.find("net.toml:22:6: station[2].id: station 'AAA' is defined twice") !=
+              std::string::npos);
         CHECK(text.find("station[1].route[0].circuit: no circuit 'xy'") != std::string::npos);
     }
     SECTION("times need a zone, probabilities lie in [0, 1], precedences are real") {
@@ -123,7 +124,8 @@ length = 100
         auto s = load_scenario(t, "net.toml");
         REQUIRE_FALSE(s);
         auto text = errors_text(s.error());
-        CHECK(text.find("net.toml:25:14: cable[0].precedence: 'Q' is not a precedence") != std::string::npos);
+        CHECK(text.find("net.toml:25:14: cable[0].precedence: 'Q' is not a precedence") !=
+              std::string::npos);
         CHECK(text.find("cable[0].filed: needs a time zone") != std::string::npos);
     }
     SECTION("TOML syntax errors give the place") {
@@ -135,7 +137,7 @@ length = 100
     SECTION("a missing file") {
         auto s = load_scenario_file("/nonexistent/scenario.toml");
         REQUIRE_FALSE(s);
-        CHECK(s.error()[0].message == "cannot open the file");
+        CHECK(s.error()[0].message.rfind("cannot open: ", 0) == 0);  // the one wording of sim/io
     }
 }
 
@@ -149,9 +151,18 @@ TEST_CASE("malformed scenarios never crash the loader") {
             if (t.empty()) t.push_back('x');
             auto pos = static_cast<std::ptrdiff_t>(rng() % t.size());
             switch (rng() % 3) {
-                case 0: t.erase(t.begin() + pos, t.begin() + std::min<std::ptrdiff_t>(pos + 1 + rng() % 5, static_cast<std::ptrdiff_t>(t.size()))); break;
-                case 1: t.insert(t.begin() + pos, static_cast<char>(rng() % 256)); break;
-                default: t[static_cast<std::size_t>(pos)] = "[]=\"\n.,{}0aZ#"[rng() % 14]; break;
+                case 0:
+                    t.erase(t.begin() + pos,
+                            t.begin() +
+                                std::min<std::ptrdiff_t>(pos + 1 + rng() % 5,
+                                                         static_cast<std::ptrdiff_t>(t.size())));
+                    break;
+                case 1:
+                    t.insert(t.begin() + pos, static_cast<char>(rng() % 256));
+                    break;
+                default:
+                    t[static_cast<std::size_t>(pos)] = "[]=\"\n.,{}0aZ#"[rng() % 14];
+                    break;
             }
         }
         auto s = load_scenario(std::string_view{t.data(), t.size()}, "fuzz.toml");

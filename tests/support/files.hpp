@@ -18,8 +18,12 @@ inline std::string read_file(const std::string& path) {
     return s.str();
 }
 
-inline std::string shared_path(const std::string& rel) { return std::string{HAKTO_SHARED_DIR} + "/" + rel; }
-inline std::string source_path(const std::string& rel) { return std::string{HAKTO_SOURCE_DIR} + "/" + rel; }
+inline std::string shared_path(const std::string& rel) {
+    return std::string{HAKTO_SHARED_DIR} + "/" + rel;
+}
+inline std::string source_path(const std::string& rel) {
+    return std::string{HAKTO_SOURCE_DIR} + "/" + rel;
+}
 
 inline std::string collapse_spaces(const std::string& s) {
     std::string out;

@@ -14,8 +14,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
-#include "protocol/teletype/line_discipline.hpp"
 #include "protocol/cable/precedence.hpp"
+#include "protocol/teletype/line_discipline.hpp"
 #include "protocol/teletype/teletype_decoder.hpp"
 #include "sim/circuit.hpp"
 #include "sim/crypto/crypto.hpp"

@@ -1,6 +1,7 @@
 #pragma once
 // A station or relay as a process on the network: its circuits to its neighbours are TCP
-// connections (terminals/net/net_session.hpp), its cables are on disk (terminals/net/net_store.hpp).
+// connections (terminals/net/net_session.hpp), its cables are on disk
+// (terminals/net/net_store.hpp).
 //
 //  * Sending on a circuit: one cable at a time, highest precedence first (a copy that was on the
 //    line when the connection went is sent again first, with its channel serial). The codes go
@@ -32,8 +33,8 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "protocol/text/expected.hpp"
 #include "protocol/teletype/teletype_code.hpp"
+#include "protocol/text/expected.hpp"
 #include "protocol/wire/wire_frame.hpp"
 #include "sim/scenario.hpp"
 #include "terminals/net/net_auth.hpp"

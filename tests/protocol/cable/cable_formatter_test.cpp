@@ -20,7 +20,9 @@ std::vector<std::string> lines_of(const std::string& s) {
 }
 
 /// The documented policy between the printed record and page copy: Ø is the digit 0.
-std::string policy(const std::string& s) { return fold_slashed_zero(s); }
+std::string policy(const std::string& s) {
+    return fold_slashed_zero(s);
+}
 
 }  // namespace
 
@@ -44,7 +46,8 @@ TEST_CASE("the seed cable formats back line for line") {
 }
 
 TEST_CASE("canonical page copy: every field, 69-column lines, and it reads back the same") {
-    auto doc = parse_document(hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt")));
+    auto doc = parse_document(
+        hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt")));
     auto page = format_cable(doc.message);
     auto lines = lines_of(page);
     CHECK(lines[0] == "WE DE WTE10");
@@ -64,9 +67,11 @@ TEST_CASE("canonical page copy: every field, 69-column lines, and it reads back 
 }
 
 TEST_CASE("ACP 127 envelope: format lines in order, FL3 SSN repeated in FL15, EOM") {
-    auto doc = parse_document(hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt")));
+    auto doc = parse_document(
+        hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt")));
     auto c = doc.message;
-    c.envelope = acp127_envelope{"WTA", 7, "OO", {"RUWTABA"}, "RUWTEKA", 123, "1731615", "ZNY TTTTT"};
+    c.envelope =
+        acp127_envelope{"WTA", 7, "OO", {"RUWTABA"}, "RUWTEKA", 123, "1731615", "ZNY TTTTT"};
     format_options o;
     o.style = header_style::acp127;
     auto text = format_cable(c, o);
@@ -92,7 +97,8 @@ TEST_CASE("ACP 127 envelope: format lines in order, FL3 SSN repeated in FL15, EO
 }
 
 TEST_CASE("an envelope derived from the routing line and DTG") {
-    auto doc = parse_document(hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt")));
+    auto doc = parse_document(
+        hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt")));
     auto e = envelope_for(doc.message);
     CHECK(e.originating_ri == "WTE10");
     CHECK(e.routing_indicators == std::vector<std::string>{"WE"});

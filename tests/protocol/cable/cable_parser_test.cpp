@@ -17,11 +17,15 @@ const diagnostic* find_code(const document& d, std::string_view code) {
 }
 
 std::size_t count_code(const document& d, std::string_view code) {
-    return static_cast<std::size_t>(std::count_if(d.notes_for_reader.begin(), d.notes_for_reader.end(),
-                                                   [&](const diagnostic& x) { return x.code == code; }));
+    return static_cast<std::size_t>(
+        std::count_if(d.notes_for_reader.begin(), d.notes_for_reader.end(),
+                      [&](const diagnostic& x) { return x.code == code; }));
 }
 
-document seed() { return parse_document(hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt"))); }
+document seed() {
+    return parse_document(
+        hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt")));
+}
 
 }  // namespace
 
@@ -46,10 +50,12 @@ TEST_CASE("the HAKTO 12 document as published: every part and field") {
     REQUIRE(c.paragraphs.size() == 5);
     for (int i = 0; i < 5; ++i) CHECK(c.paragraphs[static_cast<std::size_t>(i)].number == i + 1);
     CHECK(c.paragraphs[0].text.rfind("THREE AND A HALF HOUR SESSION WITH CHOU", 0) == 0);
-    CHECK(c.paragraphs[1].text.find("REFERENCES TO Laird TESTIMONY BEFORE SFRC (PLEASE PROTECT).") != std::string::npos);
+    CHECK(c.paragraphs[1].text.find(
+              "REFERENCES TO Laird TESTIMONY BEFORE SFRC (PLEASE PROTECT).") != std::string::npos);
     CHECK(c.paragraphs[2].text.find("THE WAS WOULD NOT REPEAT NOT INTERFERE") != std::string::npos);
     CHECK(c.paragraphs[3].text.rfind("IN SEPERATE COUNTERPART", 0) == 0);
-    CHECK(c.paragraphs[4].text == "THEY ARE GOING TO EXTRAORDINARY LENGTHS TO SHOW HOSPITALITY TO US.");
+    CHECK(c.paragraphs[4].text ==
+          "THEY ARE GOING TO EXTRAORDINARY LENGTHS TO SHOW HOSPITALITY TO US.");
     CHECK(c.signoff == "WARM REGARDS");
     CHECK(c.classification == "TOP SECRET");
     CHECK(c.classification_as_written == "TOP SECRET; SENSITIVE; EXCLUSIVELY EYES ONLY");
@@ -69,7 +75,8 @@ TEST_CASE("the HAKTO 12 document as published: every part and field") {
     REQUIRE(m.bullets.size() == 5);
     CHECK(m.bullets[0].text.rfind("He had just concluded a 3 1/2 hour session", 0) == 0);
     REQUIRE(m.paragraphs.size() == 2);
-    CHECK(m.paragraphs[1].find("how to promote exchanges") != std::string::npos);  // [Page 3] taken out
+    CHECK(m.paragraphs[1].find("how to promote exchanges") !=
+          std::string::npos);  // [Page 3] taken out
     CHECK(doc.page_breaks == std::vector<int>{2, 3});
     REQUIRE(doc.notes.size() == 2);
     CHECK(doc.notes[0].number == 1);
@@ -97,7 +104,8 @@ TEST_CASE("the HAKTO 12 document as published: every part and field") {
 TEST_CASE("without inference, unknown values stay unknown") {
     parse_options o;
     o.infer_from_context = false;
-    auto doc = parse_document(hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt")), o);
+    auto doc = parse_document(
+        hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt")), o);
     CHECK_FALSE(doc.message.date_time_group->month);
     CHECK_FALSE(doc.message.series->number);
     CHECK_FALSE(doc.message.classification);
@@ -105,7 +113,8 @@ TEST_CASE("without inference, unknown values stay unknown") {
 
 #ifdef HAKTO_HAVE_SHARED
 TEST_CASE("TEI text of HAKTO 7 (FRUS E-13 doc 140) parses with its expected diagnostics") {
-    auto text = hakto::test::tei_paragraph_text(hakto::test::shared_path("frus/frus1969-76ve13-d140.xml"));
+    auto text =
+        hakto::test::tei_paragraph_text(hakto::test::shared_path("frus/frus1969-76ve13-d140.xml"));
     auto doc = parse_document(text);
     const auto& c = doc.message;
     REQUIRE(c.routing);
@@ -117,8 +126,8 @@ TEST_CASE("TEI text of HAKTO 7 (FRUS E-13 doc 140) parses with its expected diag
     REQUIRE(c.date_time_group);
     CHECK(*c.date_time_group == dtg{19, 18, 10, 'Z', 6, 1972});
     CHECK(c.inferred.empty());
-    CHECK(first_addressee(c) == "GENERAL HAIG");               // TO: before FROM:, before the routing line
-    CHECK(c.from == "HWENMJIJ Kissinger");       // garbled, mixed case from the edition
+    CHECK(first_addressee(c) == "GENERAL HAIG");  // TO: before FROM:, before the routing line
+    CHECK(c.from == "HWENMJIJ Kissinger");        // garbled, mixed case from the edition
     CHECK(c.layout.address_colon);
     auto garbled = find_code(doc, "garbled-word");
     REQUIRE(garbled);
@@ -128,7 +137,8 @@ TEST_CASE("TEI text of HAKTO 7 (FRUS E-13 doc 140) parses with its expected diag
     REQUIRE(c.series);
     CHECK(c.series->number == 7);
     REQUIRE(c.paragraphs.size() == 5);
-    CHECK(c.paragraphs[2].text.find("NOTED Le Duc Tho HAD JUST BEEN IN PEKING") != std::string::npos);
+    CHECK(c.paragraphs[2].text.find("NOTED Le Duc Tho HAD JUST BEEN IN PEKING") !=
+          std::string::npos);
     CHECK(c.paragraphs[4].text.rfind("PLEASE WIRE IMMEDIATELY", 0) == 0);
     CHECK(c.signoff == "WARM REGARDS");
     REQUIRE(doc.covering_memo);
@@ -139,7 +149,8 @@ TEST_CASE("TEI text of HAKTO 7 (FRUS E-13 doc 140) parses with its expected diag
 }
 
 TEST_CASE("TEI text of HAKTO 12 (FRUS E-13 doc 143) parses like the seed") {
-    auto text = hakto::test::tei_paragraph_text(hakto::test::shared_path("frus/frus1969-76ve13-d143.xml"));
+    auto text =
+        hakto::test::tei_paragraph_text(hakto::test::shared_path("frus/frus1969-76ve13-d143.xml"));
     auto doc = parse_document(text);
     const auto& c = doc.message;
     CHECK(c.prec == precedence::immediate);

@@ -12,7 +12,9 @@ using namespace hakto::protocol;
 
 namespace {
 cable seed_cable() {
-    return parse_document(hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt"))).message;
+    return parse_document(
+               hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt")))
+        .message;
 }
 }  // namespace
 

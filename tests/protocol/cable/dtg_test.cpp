@@ -5,7 +5,9 @@
 using namespace hakto::protocol;
 
 namespace {
-dtg hakto12() { return dtg{21, 16, 15, 'Z', 6, 1972}; }
+dtg hakto12() {
+    return dtg{21, 16, 15, 'Z', 6, 1972};
+}
 }  // namespace
 
 TEST_CASE("zone letters: Z, A–M without J east, N–Y west, J local") {

@@ -10,8 +10,10 @@ TEST_CASE("garbled words are spotted, real words, names and typos are not") {
     CHECK(g[0].word == "HWENMJIJ");
     CHECK(g[0].offset == 6);
     // Typos of the record read as words: they are kept and not flagged.
-    CHECK(find_garbled_words("IN SEPERATE COUNTERPART MEETING THE WAS EXPRESSEDLY TONIGHTS").empty());
-    CHECK(find_garbled_words("CHOU EN-LAI CHIAO KUAN-HUA PODGORNY SFRC PRC DESULTORY CEASEFIRE").empty());
+    CHECK(
+        find_garbled_words("IN SEPERATE COUNTERPART MEETING THE WAS EXPRESSEDLY TONIGHTS").empty());
+    CHECK(find_garbled_words("CHOU EN-LAI CHIAO KUAN-HUA PODGORNY SFRC PRC DESULTORY CEASEFIRE")
+              .empty());
     CHECK(find_garbled_words("Le Duc Tho McGovern").empty());  // mixed case is never judged
     // A FIGS hit: letters turned to figures in the middle of a word.
     auto f = find_garbled_words("THE W3R IS OVER");

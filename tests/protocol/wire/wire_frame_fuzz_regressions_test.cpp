@@ -8,7 +8,9 @@
 
 #include "support/fuzz_inputs.hpp"
 
-TEST_CASE("fuzz target wire_frame: the seed corpus and any inputs of fixed crashes keep their properties") {
+TEST_CASE(
+    "fuzz target wire_frame: the seed corpus and any inputs of fixed crashes keep their "
+    "properties") {
     auto inputs = hakto::test::fuzz_inputs("corpus", "wire_frame");
     REQUIRE(inputs.size() >= 9);
     auto fixed = hakto::test::fuzz_inputs("regressions", "wire_frame");

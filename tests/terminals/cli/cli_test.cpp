@@ -1,15 +1,15 @@
 // The hakto command line, run in-process (fast) and as a real process (exit codes, streams).
+#include <sys/wait.h>
 #include <array>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <cstdio>
 #include <sstream>
-#include <sys/wait.h>
 
 #include <catch2/catch.hpp>
 
-#include "support/cli_run.hpp"
 #include <nlohmann/json.hpp>
+#include "support/cli_run.hpp"
 
 #include "support/files.hpp"
 #include "terminals/cli/cli.hpp"
@@ -21,7 +21,9 @@ namespace {
 using hakto::test::run;
 using hakto::test::run_result;
 
-std::string seed_path() { return hakto::test::source_path("terminals/frus/data/hakto12.txt"); }
+std::string seed_path() {
+    return hakto::test::source_path("terminals/frus/data/hakto12.txt");
+}
 
 /// Runs the real binary through the shell; returns the exit status and standard output.
 run_result run_process(const std::string& command_line) {
@@ -180,7 +182,8 @@ TEST_CASE("the real program: streams and exit codes") {
     CHECK(version.out == "hakto 0.1.0\n");
 }
 
-TEST_CASE("hakto simulate runs the June 1972 scenario, and refuses a malformed one with its place") {
+TEST_CASE(
+    "hakto simulate runs the June 1972 scenario, and refuses a malformed one with its place") {
     auto r = run({"simulate", "--no-noise"});
     REQUIRE(r.code == 0);
     CHECK(r.out.find("scenario june1972: 3 cables filed, 3 delivered") != std::string::npos);

@@ -119,7 +119,8 @@ TEST_CASE("the man page names every long option of every subcommand") {
             // A command with commands of its own (hakto audio encode|decode): their options.
             std::regex usage{fmt::format(R"(hakto {} ([a-z]+))", n)};
             std::set<std::string> subs;
-            for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), usage); it != std::sregex_iterator(); ++it)
+            for (auto it = std::sregex_iterator(help.out.begin(), help.out.end(), usage);
+                 it != std::sregex_iterator(); ++it)
                 subs.insert((*it)[1].str());
             INFO("hakto " << n << " --help lists neither options nor commands");
             REQUIRE(!subs.empty());

@@ -2,8 +2,8 @@
 // and an oversized message refused without stopping service to another viewer.
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -45,7 +45,10 @@ struct running_server {
         thread = std::thread([this] { io.run(); });
     }
     ~running_server() {
-        asio::post(io, [this] { server->stop(); io.stop(); });
+        asio::post(io, [this] {
+            server->stop();
+            io.stop();
+        });
         thread.join();
     }
     std::uint16_t port() const { return server->port(); }
@@ -109,7 +112,8 @@ struct ws_client {
         return read();
     }
     /// Reads until `pred` holds (at most `limit` messages).
-    std::optional<nlohmann::json> read_until(const std::function<bool(const nlohmann::json&)>& pred, int limit = 500000) {
+    std::optional<nlohmann::json> read_until(const std::function<bool(const nlohmann::json&)>& pred,
+                                             int limit = 500000) {
         for (int i = 0; i < limit; ++i) {
             auto j = read();
             if (pred(j)) return j;
@@ -138,7 +142,8 @@ TEST_CASE("exhibit: the page's files over HTTP, 404 for anything else", "[exhibi
     CHECK(get(s.port(), "/../CMakeLists.txt").result() == http::status::not_found);
 }
 
-TEST_CASE("exhibit: a viewer gets the snapshot, then the printed characters, and controls work", "[exhibit]") {
+TEST_CASE("exhibit: a viewer gets the snapshot, then the printed characters, and controls work",
+          "[exhibit]") {
     running_server s{fast_options()};
     ws_client c{s.port()};
     auto snap = c.read();
@@ -148,16 +153,19 @@ TEST_CASE("exhibit: a viewer gets the snapshot, then the printed characters, and
     REQUIRE(snap["cables"].size() == 1);
     CHECK(snap["cables"][0]["id"] == "HAKTO 12");
 
-    auto printed = c.read_until([](const nlohmann::json& j) { return j["type"] == "event" && j["kind"] == "printed"; });
+    auto printed = c.read_until(
+        [](const nlohmann::json& j) { return j["type"] == "event" && j["kind"] == "printed"; });
     REQUIRE(printed);
     CHECK((*printed)["cable"] == "HAKTO 12");
     CHECK((*printed)["station"] == "WTE");
 
     c.send(R"({"type":"pause"})");
-    auto paused = c.read_until([](const nlohmann::json& j) { return j["type"] == "state" && j["paused"] == true; });
+    auto paused = c.read_until(
+        [](const nlohmann::json& j) { return j["type"] == "state" && j["paused"] == true; });
     REQUIRE(paused);
     c.send(R"({"type":"resume"})");
-    auto resumed = c.read_until([](const nlohmann::json& j) { return j["type"] == "state" && j["paused"] == false; });
+    auto resumed = c.read_until(
+        [](const nlohmann::json& j) { return j["type"] == "state" && j["paused"] == false; });
     REQUIRE(resumed);
 
     // Nonsense is answered, not obeyed, and the viewer stays connected.
@@ -199,10 +207,12 @@ TEST_CASE("exhibit: an oversized message is refused without stopping another vie
     auto next = b.read_until([](const nlohmann::json& j) { return j["type"] == "event"; });
     REQUIRE(next);
     b.send(R"({"type":"pause"})");
-    REQUIRE(b.read_until([](const nlohmann::json& j) { return j["type"] == "state" && j["paused"] == true; }));
+    REQUIRE(b.read_until(
+        [](const nlohmann::json& j) { return j["type"] == "state" && j["paused"] == true; }));
 }
 
-TEST_CASE("exhibit: step while paused, a visitor's reply as a TOHAK, noise, idle reset", "[exhibit]") {
+TEST_CASE("exhibit: step while paused, a visitor's reply as a TOHAK, noise, idle reset",
+          "[exhibit]") {
     auto o = fast_options();
     o.idle_reset = std::chrono::seconds{1};
     running_server s{o};
@@ -210,16 +220,19 @@ TEST_CASE("exhibit: step while paused, a visitor's reply as a TOHAK, noise, idle
     REQUIRE(c.read()["type"] == "snapshot");
 
     c.send(R"({"type":"pause"})");
-    REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "state" && j["paused"] == true; }));
+    REQUIRE(c.read_until(
+        [](const nlohmann::json& j) { return j["type"] == "state" && j["paused"] == true; }));
     c.send(R"({"type":"step"})");
-    REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "state" && j["paused"] == true; }));
+    REQUIRE(c.read_until(
+        [](const nlohmann::json& j) { return j["type"] == "state" && j["paused"] == true; }));
 
     // The reply goes from the White House keyboard to Beijing as the next TOHAK, into the
     // running network (no new run: no snapshot), at FLASH if the visitor asks.
     c.send(R"({"type":"reply","text":"well done. <script>","precedence":"Q"})");
     REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "error"; }));
     c.send(R"({"type":"reply","text":"well done. <script>","precedence":"Z"})");
-    auto handed = c.read_until([](const nlohmann::json& j) { return j["type"] == "cable" || j["type"] == "snapshot"; });
+    auto handed = c.read_until(
+        [](const nlohmann::json& j) { return j["type"] == "cable" || j["type"] == "snapshot"; });
     REQUIRE(handed);
     REQUIRE((*handed)["type"] == "cable");
     auto id = (*handed)["cable"]["id"].get<std::string>();
@@ -227,7 +240,8 @@ TEST_CASE("exhibit: step while paused, a visitor's reply as a TOHAK, noise, idle
     CHECK((*handed)["cable"]["origin"] == "WTE");
     CHECK((*handed)["cable"]["precedence"] == "Z");
     auto drafted = c.read_until([&](const nlohmann::json& j) {
-        return j["type"] == "event" && j.value("stage", "") == "drafting" && j.value("cable", "") == id;
+        return j["type"] == "event" && j.value("stage", "") == "drafting" &&
+               j.value("cable", "") == id;
     });
     REQUIRE(drafted);
     auto page = (*drafted)["page_copy"].get<std::string>();
@@ -247,16 +261,20 @@ TEST_CASE("exhibit: step while paused, a visitor's reply as a TOHAK, noise, idle
     CHECK((*second)["cable"]["id"].get<std::string>().rfind("TOHAK", 0) == 0);
 
     c.send(R"({"type":"noise","on":true})");
-    REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "snapshot" && j["state"]["noise"] == true; }));
+    REQUIRE(c.read_until([](const nlohmann::json& j) {
+        return j["type"] == "snapshot" && j["state"]["noise"] == true;
+    }));
 
     // Nobody touches it: back to the attract loop, noise off.
     auto attract = c.read_until([](const nlohmann::json& j) {
-        return j["type"] == "snapshot" && j["state"]["mode"] == "attract" && j["state"]["noise"] == false;
+        return j["type"] == "snapshot" && j["state"]["mode"] == "attract" &&
+               j["state"]["noise"] == false;
     });
     REQUIRE(attract);
 }
 
-TEST_CASE("exhibit: events go out in frames, and a viewer joining mid-run prints the same page", "[exhibit]") {
+TEST_CASE("exhibit: events go out in frames, and a viewer joining mid-run prints the same page",
+          "[exhibit]") {
     auto o = fast_options();
     // Paced, so that the second viewer joins while the page is still printing (at 500× the
     // White House printer takes some 0.4 s over HAKTO 12).
@@ -265,7 +283,8 @@ TEST_CASE("exhibit: events go out in frames, and a viewer joining mid-run prints
     running_server s{o};
     auto page_of = [](const nlohmann::json& snap) {
         for (const auto& c : snap["cables"])
-            if (c["id"] == "HAKTO 12" && c.contains("printed")) return c["printed"].get<std::string>();
+            if (c["id"] == "HAKTO 12" && c.contains("printed"))
+                return c["printed"].get<std::string>();
         return std::string{};
     };
     // Reads to the end of HAKTO 12's printing, adding each printed glyph to `page`.
@@ -300,7 +319,8 @@ TEST_CASE("exhibit: events go out in frames, and a viewer joining mid-run prints
     REQUIRE(print_to_end(a, page_a, largest_a));
     REQUIRE(print_to_end(b, page_b, largest_b));
     auto diff = std::mismatch(page_a.begin(), page_a.end(), page_b.begin(), page_b.end());
-    INFO("first difference at " << (diff.first - page_a.begin()) << " of " << page_a.size() << " / " << page_b.size()
+    INFO("first difference at " << (diff.first - page_a.begin()) << " of " << page_a.size() << " / "
+                                << page_b.size()
                                 << ": a=" << page_a.substr(diff.first - page_a.begin(), 40)
                                 << " b=" << page_b.substr(diff.second - page_b.begin(), 40));
     CHECK(page_a == page_b);
@@ -311,7 +331,8 @@ TEST_CASE("exhibit: events go out in frames, and a viewer joining mid-run prints
     CHECK(b.seq_in_order);
 }
 
-TEST_CASE("exhibit: the operator changes scenario cables, speed, noise and idle reset", "[exhibit]") {
+TEST_CASE("exhibit: the operator changes scenario cables, speed, noise and idle reset",
+          "[exhibit]") {
     running_server s{fast_options()};
     ws_client c{s.port()};
     auto snap = c.read();
@@ -331,9 +352,11 @@ TEST_CASE("exhibit: the operator changes scenario cables, speed, noise and idle 
     c.send(R"({"type":"operator","idle_reset":-5})");
     REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "error"; }));
 
-    c.send(R"({"type":"operator","scenario":"june1972","cables":["HAKTO 7"],"speed":"300x","noise":true,"idle_reset":30})");
+    c.send(R"({"type":"operator","scenario":"june1972","cables":["HAKTO 7"],"speed":"300x",)"
+           R"("noise":true,"idle_reset":30})");
     auto applied = c.read_until([](const nlohmann::json& j) {
-        return j["type"] == "snapshot" && j["operator"]["cables"] == nlohmann::json::array({"HAKTO 7"});
+        return j["type"] == "snapshot" &&
+               j["operator"]["cables"] == nlohmann::json::array({"HAKTO 7"});
     });
     REQUIRE(applied);
     CHECK((*applied)["state"]["mode"] == "attract");
@@ -359,5 +382,7 @@ TEST_CASE("exhibit: with an operator token, operator controls need it", "[exhibi
     c.send(R"({"type":"operator","noise":true,"token":"correct horse batterY"})");
     REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "error"; }));
     c.send(R"({"type":"operator","noise":true,"token":"correct horse battery"})");
-    REQUIRE(c.read_until([](const nlohmann::json& j) { return j["type"] == "snapshot" && j["state"]["noise"] == true; }));
+    REQUIRE(c.read_until([](const nlohmann::json& j) {
+        return j["type"] == "snapshot" && j["state"]["noise"] == true;
+    }));
 }

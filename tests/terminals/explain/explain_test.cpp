@@ -444,7 +444,9 @@ TEST_CASE("hakto explain on FRUS doc 143 and --doc: the same walkthrough as the 
 
 #endif
 
-TEST_CASE("hakto explain on the State telegrams of the dev set: every header line its element, none a paragraph") {
+TEST_CASE(
+    "hakto explain on the State telegrams of the dev set: every header line its element, none a "
+    "paragraph") {
     auto dir = hakto::test::shared_path("plusd-dev/cables");
     if (!std::filesystem::exists(dir)) {
         std::cout << "HAKTO-SKIP: " << dir << " is not there\n";
@@ -459,9 +461,11 @@ TEST_CASE("hakto explain on the State telegrams of the dev set: every header lin
             auto role = l["role"].is_null() ? std::string{} : l["role"].get<std::string>();
             if (role == "paragraph") text = true;
             if (text) continue;
-            INFO("line " << l["line"] << ": " << l["text"].get<std::string>() << " (" << role << ")");
+            INFO("line " << l["line"] << ": " << l["text"].get<std::string>() << " (" << role
+                         << ")");
             CHECK_FALSE(role.empty());
-            // A line that starts an element says what it is; a continuation belongs to the one before.
+            // A line that starts an element says what it is; a continuation belongs to the one
+            // before.
             if (!l["continuation"].get<bool>()) CHECK_FALSE(l["notes"].empty());
         }
         CHECK(text);
@@ -479,9 +483,10 @@ TEST_CASE("hakto explain on the Situation Room form and a FRUS printed document"
     auto dir = std::string{HAKTO_BUILD_DIR} + "/test-explain";
     std::filesystem::create_directories(dir);
     auto sitroom = dir + "/sitroom.txt";
-    std::ofstream(sitroom) << "OP IMMED\nDE WTE #0661 0381304\nO 071304Z FEB 74\nFM THE SITUATION ROOM //TOHAK 003//\n"
-                              "TO PETER RODMAN FOR SECRETARY KISSINGER\nVIA 86970\nWH40366\nBT\n"
-                              "1. A COMPOSED TEXT.\nBT\n#0661\nNNNN\n";
+    std::ofstream(sitroom)
+        << "OP IMMED\nDE WTE #0661 0381304\nO 071304Z FEB 74\nFM THE SITUATION ROOM //TOHAK 003//\n"
+           "TO PETER RODMAN FOR SECRETARY KISSINGER\nVIA 86970\nWH40366\nBT\n"
+           "1. A COMPOSED TEXT.\nBT\n#0661\nNNNN\n";
     auto walk = explain_json({sitroom})["walkthroughs"][0];
     CHECK(elements_on(*line_of(walk, 1)).count("precedence.words"));
     CHECK(elements_on(*line_of(walk, 1)).count("precedence"));
@@ -491,8 +496,9 @@ TEST_CASE("hakto explain on the Situation Room form and a FRUS printed document"
     CHECK(elements_on(*line_of(walk, 6)).count("via"));
     CHECK(elements_on(*line_of(walk, 7)).count("message_number"));
     auto printed = dir + "/printed.txt";
-    std::ofstream(printed) << "55. Backchannel Message From the Assistant (Kissinger) to the Deputy (Haig), Saigon, "
-                              "October 22, 1972, 0210Z\n\nHakto 46/226. 1. A composed paragraph.\n\n2. Another.\n";
+    std::ofstream(printed)
+        << "55. Backchannel Message From the Assistant (Kissinger) to the Deputy (Haig), Saigon, "
+           "October 22, 1972, 0210Z\n\nHakto 46/226. 1. A composed paragraph.\n\n2. Another.\n";
     auto p = explain_json({printed})["walkthroughs"][0];
     auto first = elements_on(*line_of(p, 3));
     CHECK(first.count("series.hakto"));

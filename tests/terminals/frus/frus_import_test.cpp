@@ -7,8 +7,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "support/cli_run.hpp"
 #include <nlohmann/json.hpp>
+#include "support/cli_run.hpp"
 
 #include "support/files.hpp"
 #include "terminals/cli/cli.hpp"
@@ -21,7 +21,9 @@ namespace {
 using hakto::test::run;
 using hakto::test::run_result;
 
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool contains(const std::string& hay, const std::string& needle) {
+    return hay.find(needle) != std::string::npos;
+}
 
 std::string test_dir() {
     auto dir = std::string{HAKTO_BUILD_DIR} + "/test-frus";
@@ -39,15 +41,20 @@ std::string write_file(const std::string& name, const std::string& text) {
 constexpr const char* tei_open =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     "<TEI xmlns=\"http://www.tei-c.org/ns/1.0\" xmlns:frus=\"http://history.state.gov/ns/1.0\">\n"
-    "<teiHeader><fileDesc><titleStmt><title>Test volume</title></titleStmt></fileDesc></teiHeader>\n"
+    "<teiHeader><fileDesc><titleStmt><title>Test "
+    "volume</title></titleStmt></fileDesc></teiHeader>\n"
     "<text><body>\n";
 constexpr const char* tei_close = "</body></text></TEI>\n";
 
 /// A memorandum of conversation: no series, no routing line.
 const std::string memcon_div = R"(<div type="document" xml:id="d901" n="901">
-<head>901. Memorandum of Conversation, Beijing, June 21, 1972, 10:05 a.m.<note n="1" xml:id="d901fn1" type="source">Source: A test file. Top Secret.</note></head>
-<dateline><placeName>Beijing</placeName>, <date when="1972-06-21T10:05:00">June 21, 1972</date></dateline>
-<list type="participants"><head>PARTICIPANTS:</head><item>A Person, Somebody</item><item>Another Person</item></list>
+<head>901. Memorandum of Conversation, Beijing, June 21, 1972, 10:05 a.m.<note n="1" )"
+                               R"(xml:id="d901fn1" type="source">)"
+                               R"(Source: A test file. Top Secret.</note></head>
+<dateline><placeName>Beijing</placeName>, <date when="1972-06-21T10:05:00">)"
+                               R"(June 21, 1972</date></dateline>
+<list type="participants"><head>PARTICIPANTS:</head><item>A Person, Somebody</item>)"
+                               R"(<item>Another Person</item></list>
 <p>MEMORANDUM OF CONVERSATION</p>
 <p>The two sides <hi rend="italic">exchanged</hi> pleasantries.</p>
 </div>
@@ -55,15 +62,25 @@ const std::string memcon_div = R"(<div type="document" xml:id="d901" n="901">
 
 /// A backchannel message with a footnote inside a paragraph, a page break mid-sentence and
 /// most of the markup the volume uses.
-const std::string footnote_div = R"(<div type="document" xml:id="d902" n="902">
-<head>902. Backchannel Message TOHAK 3 From the President's Deputy Assistant (<persName type="from">Haig</persName>) to the President's Assistant (<persName type="to">Kissinger</persName>), Washington, June 20, 1972, 0100Z<note n="1" type="source">Source: A test file. Top Secret; Sensitive.</note><note n="2" type="summary">Haig sends the speech.</note></head>
+const std::string footnote_div =
+    R"(<div type="document" xml:id="d902" n="902">
+<head>902. Backchannel Message TOHAK 3 From the President's Deputy Assistant (<persName )"
+    R"(type="from">)"
+    R"(Haig</persName>) to the President's Assistant (<persName type="to">)"
+    R"(Kissinger</persName>), Washington, June 20, 1972, 0100Z<note n="1" type="source">)"
+    R"(Source: A test file. Top Secret; Sensitive.</note><note n="2" type="summary">)"
+    R"(Haig sends the speech.</note></head>
 <pb n="1" xml:id="d902-01"/>
-<dateline><placeName>Washington</placeName>, <date when="1972-06-20T01:00:00Z">June 20, 1972, 0100Z</date></dateline>
+<dateline><placeName>Washington</placeName>, <date when="1972-06-20T01:00:00Z">)"
+    R"(June 20, 1972, 0100Z</date></dateline>
 <p>WTE DE WTE 20</p>
 <p>O 200100Z JUN 72</p>
 <p>TOHAK 3</p>
-<p>1. TEXT OF <gloss target="#t_US1">US</gloss> SPEECH FOLLOWS BY SEPARATE<note n="3" xml:id="d902fn3">Not found in the files.</note> MESSAGE.</p>
-<p>2. <persName corresp="#p_RWP1">ROGERS</persName> AGREES WITH THE <pb n="2" xml:id="d902-02"/>APPROACH<lb/>YOU PROPOSED.</p>
+<p>1. TEXT OF <gloss target="#t_US1">US</gloss> SPEECH FOLLOWS BY SEPARATE<note n="3" )"
+    R"(xml:id="d902fn3">)"
+    R"(Not found in the files.</note> MESSAGE.</p>
+<p>2. <persName corresp="#p_RWP1">ROGERS</persName> AGREES WITH THE <pb n="2" xml:id="d902-02"/>)"
+    R"(APPROACH<lb/>YOU PROPOSED.</p>
 <p>3. <quote>QUOTE THE SPEECH UNQUOTE</quote> IS SHORT.</p>
 <p>WARM REGARDS</p>
 <p>[Covering memorandum]</p>
@@ -80,7 +97,9 @@ const std::string footnote_div = R"(<div type="document" xml:id="d902" n="902">
 </div>
 )";
 
-std::string wrap(const std::string& divs) { return std::string{tei_open} + divs + tei_close; }
+std::string wrap(const std::string& divs) {
+    return std::string{tei_open} + divs + tei_close;
+}
 
 const frus_document* by_id(const std::vector<frus_document>& docs, const std::string& id) {
     for (const auto& d : docs)
@@ -105,7 +124,9 @@ TEST_CASE("import-frus: a footnote inside a paragraph and a page break mid-sente
     REQUIRE(d.series);
     CHECK(d.series->name == "TOHAK");
     CHECK(d.series->number == 3);
-    CHECK(d.title.rfind("902. Backchannel Message TOHAK 3 From the President's Deputy Assistant (Haig)", 0) == 0);
+    CHECK(d.title.rfind(
+              "902. Backchannel Message TOHAK 3 From the President's Deputy Assistant (Haig)", 0) ==
+          0);
     CHECK(d.title.find("Source") == std::string::npos);
     REQUIRE(d.dateline);
     CHECK(d.dateline->place == "Washington");
@@ -133,7 +154,8 @@ TEST_CASE("import-frus: a footnote inside a paragraph and a page break mid-sente
     CHECK(c.paragraphs[0].text == "TEXT OF US SPEECH FOLLOWS BY SEPARATE MESSAGE.");
     CHECK(c.paragraphs[1].text == "ROGERS AGREES WITH THE APPROACH YOU PROPOSED.");
     CHECK(c.signoff == "WARM REGARDS");
-    CHECK(std::find(d.parsed.page_breaks.begin(), d.parsed.page_breaks.end(), 2) != d.parsed.page_breaks.end());
+    CHECK(std::find(d.parsed.page_breaks.begin(), d.parsed.page_breaks.end(), 2) !=
+          d.parsed.page_breaks.end());
     REQUIRE(d.parsed.covering_memo);
     const auto& m = *d.parsed.covering_memo;
     CHECK(m.from == "Al Haig");
@@ -156,7 +178,8 @@ TEST_CASE("import-frus: a footnote inside a paragraph and a page break mid-sente
 }
 
 TEST_CASE("import-frus: only backchannel documents unless all are asked for") {
-    auto xml = wrap("<div type=\"chapter\"><head>Chapter 1</head>\n" + memcon_div + footnote_div + "</div>\n");
+    auto xml = wrap("<div type=\"chapter\"><head>Chapter 1</head>\n" + memcon_div + footnote_div +
+                    "</div>\n");
     auto some = import_frus(xml, "vol.xml");
     REQUIRE(some);
     REQUIRE(some.value().size() == 1);
@@ -179,7 +202,8 @@ TEST_CASE("import-frus: only backchannel documents unless all are asked for") {
 TEST_CASE("import-frus: a routing line alone makes a backchannel document, with the tei prefix") {
     std::string xml = R"(<?xml version="1.0"?>
 <tei:TEI xmlns:tei="http://www.tei-c.org/ns/1.0"><tei:text><tei:body>
-<tei:div type="document" xml:id="d5" n="5"><tei:head>5. Message From Somebody to Somebody Else</tei:head>
+<tei:div type="document" xml:id="d5" n="5"><tei:head>5. Message From Somebody to Somebody )"
+                      R"(Else</tei:head>
 <tei:p>WTE DE WTE 10</tei:p><tei:p>P 201713Z JUN 72</tei:p><tei:p>1. A SHORT MESSAGE.</tei:p>
 <tei:mystery>ODD</tei:mystery>
 </tei:div></tei:body></tei:text></tei:TEI>
@@ -195,11 +219,13 @@ TEST_CASE("import-frus: a routing line alone makes a backchannel document, with 
     CHECK(has_code(d.import_diagnostics, "frus-no-source-note"));
     REQUIRE(d.parsed.message.routing);
     CHECK(d.parsed.message.routing->channel == "10");
-    CHECK(d.parsed.message.paragraphs.size() == 2);  // "1. A SHORT MESSAGE." and the unknown element's text
+    CHECK(d.parsed.message.paragraphs.size() ==
+          2);  // "1. A SHORT MESSAGE." and the unknown element's text
 }
 
 TEST_CASE("import-frus: malformed input is an error with its place, never a crash") {
-    auto expect_error = [](const std::string& name, const std::string& text, const std::string& what) {
+    auto expect_error = [](const std::string& name, const std::string& text,
+                           const std::string& what) {
         auto path = write_file(name, text);
         auto r = import_frus_file(path);
         REQUIRE_FALSE(r);
@@ -214,9 +240,11 @@ TEST_CASE("import-frus: malformed input is an error with its place, never a cras
     expect_error("empty.xml", "", "empty");
     expect_error("blank.xml", "  \n\n", "empty");
     expect_error("prose.xml", "This is not XML at all.\n", "no root element");
-    expect_error("not-tei.xml", "<?xml version=\"1.0\"?>\n<root>\n  <div type=\"document\"/>\n</root>\n",
+    expect_error("not-tei.xml",
+                 "<?xml version=\"1.0\"?>\n<root>\n  <div type=\"document\"/>\n</root>\n",
                  ":2:1: not a TEI document: the root element is <root>");
-    expect_error("no-docs.xml", wrap("<div type=\"chapter\"><p>Nothing here.</p></div>"), "no <div type=\"document\">");
+    expect_error("no-docs.xml", wrap("<div type=\"chapter\"><p>Nothing here.</p></div>"),
+                 "no <div type=\"document\">");
     auto truncated = wrap(footnote_div);
     truncated.resize(truncated.size() / 2);
     expect_error("truncated.xml", truncated, "not well-formed XML");
@@ -234,7 +262,8 @@ TEST_CASE("import-frus: malformed input is an error with its place, never a cras
     CHECK(r.error().message.rfind(noise_path + ":", 0) == 0);
     CHECK(run({"import-frus", noise_path}).code == 1);
     // Noise after a valid start: the place is the line where it goes wrong.
-    auto tail = write_file("tail.xml", wrap(footnote_div).substr(0, 200) + "\n\n<<<\x01\x02 &&& >>>");
+    auto tail =
+        write_file("tail.xml", wrap(footnote_div).substr(0, 200) + "\n\n<<<\x01\x02 &&& >>>");
     auto t = import_frus_file(tail);
     REQUIRE_FALSE(t);
     CHECK(contains(t.error().message, "not well-formed XML"));
@@ -243,7 +272,9 @@ TEST_CASE("import-frus: malformed input is an error with its place, never a cras
     REQUIRE_FALSE(missing);
     CHECK(contains(missing.error().message, "missing.xml: cannot open"));
     // Deep nesting is cut off, not followed into a stack overflow.
-    std::string deep = "<div type=\"document\" xml:id=\"d1\" n=\"1\"><head>1. Backchannel Message HAKTO 1 From A to B</head><p>";
+    std::string deep =
+        "<div type=\"document\" xml:id=\"d1\" n=\"1\"><head>1. Backchannel Message HAKTO 1 From A "
+        "to B</head><p>";
     for (int i = 0; i < 100000; ++i) deep += "<hi>";
     deep += "DEEP";
     for (int i = 0; i < 100000; ++i) deep += "</hi>";
@@ -297,7 +328,9 @@ TEST_CASE("import-frus: the CLI on a synthetic file, in all three formats") {
 
 namespace {
 
-std::string frus_path(int n) { return hakto::test::shared_path("frus/frus1969-76ve13-d" + std::to_string(n) + ".xml"); }
+std::string frus_path(int n) {
+    return hakto::test::shared_path("frus/frus1969-76ve13-d" + std::to_string(n) + ".xml");
+}
 
 /// The <div type="document"> of a one-document file, as it stands there.
 std::string document_div(int n) {
@@ -319,8 +352,10 @@ TEST_CASE("import-frus: d140 is HAKTO 7") {
     CHECK(d.id == "d140");
     CHECK(d.number == 140);
     CHECK(d.title ==
-          "140. Backchannel Message HAKTO 7 From the President's Assistant for National Security Affairs "
-          "(Kissinger) to the President's Deputy Assistant for National Security Affairs (Haig), Beijing, June 19, "
+          "140. Backchannel Message HAKTO 7 From the President's Assistant for National Security "
+          "Affairs "
+          "(Kissinger) to the President's Deputy Assistant for National Security Affairs (Haig), "
+          "Beijing, June 19, "
           "1972, 1801Z");
     REQUIRE(d.series);
     CHECK(hakto::protocol::format_series_tag(*d.series) == "HAKTO 7");
@@ -377,7 +412,8 @@ TEST_CASE("import-frus: d143 is HAKTO 12") {
     const auto& d = r.value()[0];
     CHECK(d.id == "d143");
     CHECK(d.number == 143);
-    CHECK(d.title.rfind("143. Backchannel Message HAKTO 12 From the President's Assistant", 0) == 0);
+    CHECK(d.title.rfind("143. Backchannel Message HAKTO 12 From the President's Assistant", 0) ==
+          0);
     CHECK(d.title.size() > 10);
     CHECK(d.title.substr(d.title.size() - 29) == "Beijing, June 21, 1972, 1615Z");
     REQUIRE(d.series);
@@ -416,12 +452,14 @@ TEST_CASE("import-frus: d143 is HAKTO 12") {
     // The page break in mid-sentence (pb n="3") leaves the sentence whole.
     REQUIRE(!m.paragraphs.empty());
     CHECK(contains(m.paragraphs.back(), "on how to promote exchanges between our countries."));
-    CHECK(std::find(d.parsed.page_breaks.begin(), d.parsed.page_breaks.end(), 3) != d.parsed.page_breaks.end());
+    CHECK(std::find(d.parsed.page_breaks.begin(), d.parsed.page_breaks.end(), 3) !=
+          d.parsed.page_breaks.end());
 }
 
 TEST_CASE("import-frus: a volume made of d140, d143, a memcon and a footnoted document") {
-    auto volume = wrap("<div type=\"chapter\" xml:id=\"ch1\"><head>June 1972</head>\n" + memcon_div + document_div(140) +
-                       footnote_div + document_div(143) + "</div>\n");
+    auto volume =
+        wrap("<div type=\"chapter\" xml:id=\"ch1\"><head>June 1972</head>\n" + memcon_div +
+             document_div(140) + footnote_div + document_div(143) + "</div>\n");
     auto path = write_file("volume.xml", volume);
     auto r = import_frus_file(path);
     REQUIRE(r);
@@ -485,7 +523,8 @@ TEST_CASE("import-frus: the CLI on d140 and d143") {
     CHECK(j[0]["routing"]["called"] == "VFE");
     CHECK(j[0]["memo"]["bullets"].size() == 4);
     CHECK(j[1]["series"]["number"] == 12);
-    CHECK(j[1]["frus"]["source_note"].get<std::string>().rfind("Source: National Archives", 0) == 0);
+    CHECK(j[1]["frus"]["source_note"].get<std::string>().rfind("Source: National Archives", 0) ==
+          0);
     CHECK(j[1]["frus"]["summary"].get<std::string>().rfind("Kissinger recounted", 0) == 0);
     CHECK(j[1]["import_diagnostics"].empty());
 

@@ -62,7 +62,8 @@ net_cable cable(const std::string& label, const std::string& to, std::size_t len
     c.addressees = {to};
     c.precedence = 1;
     c.filed_ns = 86'400'000'000'000LL;
-    // Plain text: the receiving operator watches the decrypted stream for text (sim/crypto/crypto.hpp).
+    // Plain text: the receiving operator watches the decrypted stream for text
+    // (sim/crypto/crypto.hpp).
     static const std::string words =
         "THREE AND A HALF HOUR SESSION WITH THE PREMIER WAS DEVOTED PRIMARILY TO THE TRADE TALKS "
         "AND THE "

@@ -19,8 +19,8 @@
 #include "protocol/wire/wire_frame.hpp"
 #include "sim/engine.hpp"
 #include "support/process.hpp"
-#include "terminals/net/net_auth.hpp"
 #include "terminals/cli/net_config.hpp"
+#include "terminals/net/net_auth.hpp"
 #include "terminals/replay/replay.hpp"
 
 namespace fs = std::filesystem;

@@ -76,8 +76,8 @@ TEST_CASE(
     CHECK(c.out.find(" 13 2 ") != std::string::npos);
 
     auto cable = run({"audio", "encode", "--as", "cable", "--acp127",
-                      hakto::test::source_path("terminals/frus/data/hakto12.txt"), "-o", s("cable.wav"),
-                      "--rate", "8000", "--lenient"});
+                      hakto::test::source_path("terminals/frus/data/hakto12.txt"), "-o",
+                      s("cable.wav"), "--rate", "8000", "--lenient"});
     REQUIRE(cable.code == 0);
     auto back = run({"audio", "decode", s("cable.wav"), "-q"});
     CHECK(back.out.find("VZCZC") != std::string::npos);

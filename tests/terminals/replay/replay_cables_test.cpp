@@ -25,12 +25,15 @@ std::string write_cable(const std::string& name, const std::string& text) {
     return path;
 }
 
-bool contains(const std::string& s, std::string_view what) { return s.find(what) != std::string::npos; }
+bool contains(const std::string& s, std::string_view what) {
+    return s.find(what) != std::string::npos;
+}
 
 // A composed Situation Room cable (the 1974 header form of protocol facts §1; the text is ours).
-const char* sitroom = "OP IMMED\nDE WTE #0661 0381304\nO 071304Z FEB 74\nFM THE SITUATION ROOM //TOHAK 003//\n"
-                      "TO PETER RODMAN FOR SECRETARY KISSINGER\nVIA 86970\nWH40366\nBT\nT O P S E C R E T\n"
-                      "1. A COMPOSED TEXT FOR THE TEST.\nWARM REGARDS\nBT\n#0661\nNNNN\n";
+const char* sitroom =
+    "OP IMMED\nDE WTE #0661 0381304\nO 071304Z FEB 74\nFM THE SITUATION ROOM //TOHAK 003//\n"
+    "TO PETER RODMAN FOR SECRETARY KISSINGER\nVIA 86970\nWH40366\nBT\nT O P S E C R E T\n"
+    "1. A COMPOSED TEXT FOR THE TEST.\nWARM REGARDS\nBT\n#0661\nNNNN\n";
 
 /// Runs the replay of a scenario built for the given cables to its end; the page each
 /// destination printed, by cable and station.
@@ -67,13 +70,16 @@ replayed replay_given(const std::vector<std::string>& files) {
 
 std::string printed(const replay_cable& c) {
     REQUIRE(c.delivery);
-    return hakto::protocol::from_page_copy_line_ends(hakto::protocol::decode(c.delivery->received, {}));
+    return hakto::protocol::from_page_copy_line_ends(
+        hakto::protocol::decode(c.delivery->received, {}));
 }
 
 }  // namespace
 
-TEST_CASE("replay of a State telegram: from its post, over a built route, to each action addressee") {
-    if (!std::filesystem::exists(hakto::test::shared_path("plusd-dev/cables/1975PEKING02221.txt"))) {
+TEST_CASE(
+    "replay of a State telegram: from its post, over a built route, to each action addressee") {
+    if (!std::filesystem::exists(
+            hakto::test::shared_path("plusd-dev/cables/1975PEKING02221.txt"))) {
         std::cout << "HAKTO-SKIP: ../shared/plusd-dev is not there\n";
         return;
     }
@@ -85,9 +91,11 @@ TEST_CASE("replay of a State telegram: from its post, over a built route, to eac
     CHECK(hakto::sim::format_sim_time(c.spec.filed).rfind("1975-11-19T01:28:00", 0) == 0);
     // SECSTATE WASHDC and AMEMBASSY TOKYO are built; WHITE HOUSE is the scenario's WTE.
     CHECK(c.spec.addressees.size() == 3);
-    CHECK(std::find(c.spec.addressees.begin(), c.spec.addressees.end(), "WTE") != c.spec.addressees.end());
+    CHECK(std::find(c.spec.addressees.begin(), c.spec.addressees.end(), "WTE") !=
+          c.spec.addressees.end());
     bool said = false;
-    for (const auto& n : run.notes) said |= contains(n, "a route built for this cable (a modelling choice");
+    for (const auto& n : run.notes)
+        said |= contains(n, "a route built for this cable (a modelling choice");
     CHECK(said);
     REQUIRE(c.delivery);
     auto page = printed(c);
@@ -99,7 +107,8 @@ TEST_CASE("replay of a State telegram: from its post, over a built route, to eac
     CHECK_FALSE(c.memo);  // not a HAKTO report: no covering memorandum
 }
 
-TEST_CASE("replay of HAKTO 12 given as a file: the scenario's stations and the covering memorandum") {
+TEST_CASE(
+    "replay of HAKTO 12 given as a file: the scenario's stations and the covering memorandum") {
     auto run = replay_given({hakto::test::source_path("terminals/frus/data/hakto12.txt")});
     REQUIRE(run.r->cables().size() == 1);
     const auto& c = run.r->cables()[0];
@@ -111,7 +120,8 @@ TEST_CASE("replay of HAKTO 12 given as a file: the scenario's stations and the c
     CHECK(c.memo->bullets.size() == 5);
 }
 
-TEST_CASE("replay of the Situation Room form: from WTE by its call sign, to an addressee built for it") {
+TEST_CASE(
+    "replay of the Situation Room form: from WTE by its call sign, to an addressee built for it") {
     auto path = write_cable("sitroom.txt", sitroom);
     auto run = replay_given({path});
     REQUIRE(run.r->cables().size() == 1);

@@ -54,7 +54,9 @@ std::string noisy_scenario() {
     return path;
 }
 
-hakto::test::run_result cli(std::vector<std::string> args) { return hakto::test::run(std::move(args)); }
+hakto::test::run_result cli(std::vector<std::string> args) {
+    return hakto::test::run(std::move(args));
+}
 
 }  // namespace
 
@@ -72,7 +74,8 @@ TEST_CASE("without noise the chain delivers HAKTO 12 to WTE exactly, and Haig's 
     CHECK(c.delivery->destination == "WTE");
     CHECK(c.delivery->met_objective());
     // The page copy as printed at WTE reads back as the cable that was sent.
-    auto printed = hakto::protocol::from_page_copy_line_ends(hakto::protocol::decode(c.delivery->received));
+    auto printed =
+        hakto::protocol::from_page_copy_line_ends(hakto::protocol::decode(c.delivery->received));
     CHECK(printed.find("WE DE WTE10\n") == 0);
     CHECK(printed.find("WOULD NOT REPEAT NOT INTERFERE") != std::string::npos);
     // The memo: a bullet for each paragraph, caveats out, NOT REPEAT NOT plain.
@@ -80,14 +83,17 @@ TEST_CASE("without noise the chain delivers HAKTO 12 to WTE exactly, and Haig's 
     CHECK(c.memo->from == "AL HAIG");
     CHECK(c.memo->for_ == "THE PRESIDENT");
     REQUIRE(c.memo->bullets.size() == 5);
-    for (int i = 0; i < 5; ++i) CHECK(c.memo->bullets[static_cast<std::size_t>(i)].source_paragraphs == std::vector<int>{i + 1});
+    for (int i = 0; i < 5; ++i)
+        CHECK(c.memo->bullets[static_cast<std::size_t>(i)].source_paragraphs ==
+              std::vector<int>{i + 1});
     std::string all;
     for (const auto& b : c.memo->bullets) all += b.text + "\n";
     CHECK(all.find("PROTECT") == std::string::npos);
     CHECK(all.find("REPEAT") == std::string::npos);
     CHECK(all.find("Senate Foreign Relations Committee") != std::string::npos);
     REQUIRE_FALSE(c.memo->paragraphs.empty());
-    CHECK(c.memo->paragraphs[0].find("third") != std::string::npos);  // HAKTO 12 was the third report
+    CHECK(c.memo->paragraphs[0].find("third") !=
+          std::string::npos);  // HAKTO 12 was the third report
     CHECK(c.historical_memo);
     CHECK_FALSE(c.memo_left_out.empty());
 }
@@ -114,7 +120,8 @@ TEST_CASE("with a fixed noise seed the garbles are the same every run") {
     CHECK(c.r->cables()[0].delivery->received != da.received);
 }
 
-TEST_CASE("the June 1972 timeline: DTG order, precedences, speed of service, texts supplied or marked") {
+TEST_CASE(
+    "the June 1972 timeline: DTG order, precedences, speed of service, texts supplied or marked") {
     replay_options o;
 #ifdef HAKTO_HAVE_SHARED
     o.frus_files = {hakto::test::shared_path("frus/frus1969-76ve13-d140.xml"),

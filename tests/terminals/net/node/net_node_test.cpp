@@ -11,8 +11,8 @@
 #include "support/net_test_stream.hpp"
 #include "terminals/net/net_framing.hpp"
 #include "terminals/net/net_journal.hpp"
-#include "terminals/net/node/net_node.hpp"
 #include "terminals/net/net_store.hpp"
+#include "terminals/net/node/net_node.hpp"
 
 namespace fs = std::filesystem;
 namespace wire = hakto::protocol::wire;

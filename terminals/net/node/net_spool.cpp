@@ -1,5 +1,6 @@
-// The spool directory of a station process (terminals/net/net_spool.hpp, docs/wire-protocol.md).
-#include "terminals/net/net_spool.hpp"
+// The spool directory of a station process (terminals/net/node/net_spool.hpp,
+// docs/wire-protocol.md).
+#include "terminals/net/node/net_spool.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -10,8 +11,8 @@
 #include <fmt/format.h>
 
 #include "protocol/cable/cable_parser.hpp"
-#include "protocol/teletype/line_discipline.hpp"
 #include "protocol/cable/series_tag.hpp"
+#include "protocol/teletype/line_discipline.hpp"
 #include "protocol/teletype/teletype_encoder.hpp"
 #include "protocol/wire/wire_frame.hpp"
 

@@ -3,16 +3,16 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
-#include <fmt/format.h>
 
 #include "protocol/teletype/teletype_encoder.hpp"
 #include "support/net_temp.hpp"
 #include "support/net_test_stream.hpp"
-#include "terminals/net/node/net_node.hpp"
-#include "terminals/net/net_spool.hpp"
 #include "terminals/net/net_store.hpp"
+#include "terminals/net/node/net_node.hpp"
+#include "terminals/net/node/net_spool.hpp"
 
 namespace fs = std::filesystem;
 using namespace hakto::terminals;

@@ -25,8 +25,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "protocol/text/expected.hpp"
 #include "protocol/teletype/teletype_code.hpp"
+#include "protocol/text/expected.hpp"
 #include "terminals/net/node/net_node.hpp"
 
 namespace hakto::terminals {

@@ -1,0 +1,2 @@
+// A file standing loose in terminals/, in no part.
+int loose = 0;
