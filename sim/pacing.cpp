@@ -1,6 +1,10 @@
 #include "sim/pacing.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <thread>
+
+#include <fmt/format.h>
 
 namespace hakto::sim {
 
@@ -20,6 +24,44 @@ std::string_view to_string(pacing_error e) {
             return "the speed factor must be positive";
     }
     return "pacing error";
+}
+
+std::string speed_error::message() const {
+    if (kind == kind_t::out_of_range)
+        return fmt::format("the factor of '{}' must be above 0 and at most 1000000", text);
+    return fmt::format("must be real, max, or a factor such as 20x, not '{}'", text);
+}
+
+expected<pacing, speed_error> read_speed(std::string_view text) {
+    if (text == "max") return pacing::as_fast_as_possible();
+    if (text == "real") return pacing::real_time();
+    const std::string given{text.substr(0, 32)};
+    if (text.size() < 2 || text.size() > 16 || text.back() != 'x')
+        return speed_error{speed_error::kind_t::not_a_speed, given};
+    const std::string number{text.substr(0, text.size() - 1)};
+    // Digits and one point only: std::stod alone would take "inf", "1e3" or " 2".
+    if (number.find_first_not_of("0123456789.") != std::string::npos ||
+        std::count(number.begin(), number.end(), '.') > 1 || number == ".")
+        return speed_error{speed_error::kind_t::not_a_speed, given};
+    const double n = std::strtod(number.c_str(), nullptr);
+    if (!(n > 0) || n > 1e6) return speed_error{speed_error::kind_t::out_of_range, given};
+    // As a fraction, to a thousandth.
+    const auto thousandths = static_cast<std::int64_t>(n * 1000 + 0.5);
+    if (thousandths == 0) return speed_error{speed_error::kind_t::out_of_range, given};
+    return pacing::scaled(thousandths, 1000);
+}
+
+std::string speed_name(const pacing& p) {
+    if (p.kind == pacing::mode::as_fast_as_possible) return "max";
+    if (p.kind == pacing::mode::real_time) return "real";
+    if (p.kind == pacing::mode::stepped) return "stepped";
+    return fmt::format("{:g}x", speed_factor(p));
+}
+
+double speed_factor(const pacing& p) {
+    if (p.kind == pacing::mode::as_fast_as_possible) return 0.0;
+    if (p.kind == pacing::mode::real_time) return 1.0;
+    return static_cast<double>(p.num) / static_cast<double>(p.den);
 }
 
 pacer::pacer(engine& e, pacing p, wall_clock& clock) : engine_(e), pacing_(p), clock_(clock) {}

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "protocol/text/expected.hpp"
@@ -63,6 +64,21 @@ enum class pacing_error {
 };
 
 std::string_view to_string(pacing_error e);
+
+/// A speed as the user writes it: "real" (the circuits' own speed), "max" (no waiting), or a
+/// factor "20x" (N from above 0 to 1,000,000, kept to a thousandth). The one reader of it: the
+/// command line's --speed, the exhibit's controls and the network's --speed all use it.
+struct speed_error {
+    enum class kind_t { not_a_speed, out_of_range } kind = kind_t::not_a_speed;
+    std::string text;  ///< what was given
+    /// "must be real, max, or a factor such as 20x, not 'TEXT'"
+    std::string message() const;
+};
+expected<pacing, speed_error> read_speed(std::string_view text);
+/// The name read_speed reads back: "max", "real", "20x", "2.5x".
+std::string speed_name(const pacing& p);
+/// The factor of a paced policy (real: 1); 0 for as fast as possible.
+double speed_factor(const pacing& p);
 
 class pacer {
   public:

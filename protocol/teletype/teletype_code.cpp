@@ -77,6 +77,12 @@ std::string_view code_set_name(code_set set) noexcept {
     return "US-TTY";
 }
 
+std::optional<code_set> read_code_set(std::string_view name) noexcept {
+    if (name == "ustty" || name == "us-tty" || name == "us_tty") return code_set::us_tty;
+    if (name == "ita2") return code_set::ita2;
+    return std::nullopt;
+}
+
 std::string_view shift_name(shift s) noexcept {
     return s == shift::figures ? "FIGS" : "LTRS";
 }

@@ -26,6 +26,8 @@ enum class code_set { us_tty, ita2 };
 
 /// "US-TTY" or "ITA2".
 std::string_view code_set_name(code_set set) noexcept;
+/// "ustty" (also "us-tty", "us_tty") or "ita2"; empty for anything else.
+std::optional<code_set> read_code_set(std::string_view name) noexcept;
 
 /// The codes that mean the same in both shifts and both sets (protocol facts §2.1).
 namespace codes {

@@ -16,6 +16,7 @@
 #include "protocol/teletype/teletype_encoder.hpp"
 #include "sim/audio_noise.hpp"
 #include "sim/line_profile.hpp"
+#include "terminals/cli/cli_options.hpp"
 #include "terminals/cli/cli_support.hpp"
 #include "terminals/replay/wav_file.hpp"
 
@@ -23,12 +24,6 @@ namespace hakto::terminals {
 namespace {
 
 using namespace hakto::protocol;
-
-std::optional<code_set> read_code_set(const std::string& s) {
-    if (s == "ustty" || s == "us-tty" || s == "us_tty") return code_set::us_tty;
-    if (s == "ita2") return code_set::ita2;
-    return std::nullopt;
-}
 
 /// The options both directions share: speed profile, stop, tones, code.
 void add_line_options(po::options_description& options) {
@@ -40,10 +35,10 @@ void add_line_options(po::options_description& options) {
         "tone shift in Hz: 170 (2125/2295) or 850 (2125/2975)")(
         "mark", po::value<double>()->default_value(afsk_mark_hz), "mark tone in Hz")(
         "space", po::value<double>(), "space tone in Hz (default: mark + shift)")(
-        "code", po::value<std::string>()->default_value("ustty"), "code set: ustty or ita2")(
         "usos",
         "unshift on space (encode: shift again after a space in figures; decode: a space returns "
         "to LETTERS)");
+    add_code_option(options, "code set: ustty or ita2");
 }
 
 struct line_choice {
@@ -86,12 +81,12 @@ std::optional<line_choice> read_line_options(const po::variables_map& vm, int sa
     }
     c.params.mark_hz = vm["mark"].as<double>();
     c.params.space_hz = vm.count("space") ? vm["space"].as<double>() : c.params.mark_hz + shift;
-    auto set = read_code_set(vm["code"].as<std::string>());
+    auto set = code_option(vm);
     if (!set) {
-        io.err << "hakto audio " << name << ": --code must be ustty or ita2\n";
+        io.err << "hakto audio " << name << ": " << set.error() << "\n";
         return std::nullopt;
     }
-    c.set = *set;
+    c.set = set.value();
     c.usos = vm.count("usos") > 0;
     if (auto checked = check_afsk_params(c.params); !checked) {
         io.err << "hakto audio " << name << ": " << checked.error().message << "\n";

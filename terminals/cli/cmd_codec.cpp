@@ -8,18 +8,13 @@
 #include "protocol/teletype/tape.hpp"
 #include "protocol/teletype/teletype_decoder.hpp"
 #include "protocol/teletype/teletype_encoder.hpp"
+#include "terminals/cli/cli_options.hpp"
 #include "terminals/cli/cli_support.hpp"
 
 namespace hakto::terminals {
 namespace {
 
 using namespace hakto::protocol;
-
-std::optional<code_set> read_code_set(const std::string& s) {
-    if (s == "ustty" || s == "us-tty" || s == "us_tty") return code_set::us_tty;
-    if (s == "ita2") return code_set::ita2;
-    return std::nullopt;
-}
 
 std::string describe_character(char32_t c) {
     std::string utf8;
@@ -43,8 +38,6 @@ int cmd_encode(const std::vector<std::string>& args, cli_io io) {
     options.add_options()("help,h", "show this help")(
         "input", po::value<std::string>()->default_value("-"), "text to encode ('-' for stdin)")(
         "text,t", po::value<std::string>(), "encode this text instead of a file")(
-        "code", po::value<std::string>()->default_value("ustty"),
-        "code set: ustty (US TTY figures) or ita2")(
         "usos", "unshift on space: send FIGS again after a space inside figures")(
         "output,o", po::value<std::string>()->default_value("hex"),
         "hex, raw (one code per byte) or tape (a picture)")(
@@ -53,6 +46,7 @@ int cmd_encode(const std::vector<std::string>& args, cli_io io) {
         "wrap lines at this column first (0: no wrapping)")(
         "raw-line-ends", "send a newline as LF alone instead of the page-copy CR CR LF")(
         "unicode", "with --output tape: draw holes as ● and the feed hole as ·");
+    add_code_option(options);
     po::positional_options_description positional;
     positional.add("input", 1);
     bool help = false;
@@ -61,10 +55,10 @@ int cmd_encode(const std::vector<std::string>& args, cli_io io) {
         options, positional, args, io, help);
     if (!vm) return exit_usage;
     if (help) return exit_ok;
-    auto set = read_code_set((*vm)["code"].as<std::string>());
+    auto set = code_option(*vm);
     auto output = (*vm)["output"].as<std::string>();
     if (!set) {
-        io.err << "hakto encode: --code must be ustty or ita2\n";
+        io.err << "hakto encode: " << set.error() << "\n";
         return exit_usage;
     }
     if (output != "hex" && output != "raw" && output != "tape") {
@@ -80,13 +74,13 @@ int cmd_encode(const std::vector<std::string>& args, cli_io io) {
     const std::string shown = std::move(read.value().shown);
     if (auto wrap = (*vm)["wrap"].as<std::size_t>(); wrap > 0) text = wrap_text(text, wrap);
     if (!vm->count("raw-line-ends")) text = to_page_copy_line_ends(text);
-    encode_options eo{*set, vm->count("usos") > 0, vm->count("lenient") == 0};
+    encode_options eo{set.value(), vm->count("usos") > 0, vm->count("lenient") == 0};
     auto result = encode(text, eo);
     if (!result) {
         for (const auto& u : result.error().characters)
             io.err << fmt::format("{}:{}:{}: error [unencodable] {} is not in {}\n", shown,
                                   u.where.line, u.where.column, describe_character(u.character),
-                                  code_set_name(*set));
+                                  code_set_name(set.value()));
         io.err << "hakto encode: nothing written; --lenient substitutes such characters\n";
         return exit_bad_input;
     }
@@ -102,7 +96,7 @@ int cmd_encode(const std::vector<std::string>& args, cli_io io) {
                      static_cast<std::streamsize>(codes.size()));
     } else {
         tape_options to;
-        to.set = *set;
+        to.set = set.value();
         to.usos = eo.usos;
         to.unicode = vm->count("unicode") > 0;
         io.out << render_tape(codes, to);
@@ -114,10 +108,10 @@ int cmd_decode(const std::vector<std::string>& args, cli_io io) {
     po::options_description options("options");
     options.add_options()("help,h", "show this help")(
         "input", po::value<std::string>()->default_value("-"), "codes to decode ('-' for stdin)")(
-        "code", po::value<std::string>()->default_value("ustty"), "code set: ustty or ita2")(
         "usos", "unshift on space: a space returns the printer to LETTERS")(
         "format,f", po::value<std::string>()->default_value("hex"), "input form: hex, raw or tape")(
         "raw-line-ends", "print CR and LF as they come instead of ending lines at CR CR LF");
+    add_code_option(options, "code set: ustty or ita2");
     po::positional_options_description positional;
     positional.add("input", 1);
     bool help = false;
@@ -126,10 +120,10 @@ int cmd_decode(const std::vector<std::string>& args, cli_io io) {
                         options, positional, args, io, help);
     if (!vm) return exit_usage;
     if (help) return exit_ok;
-    auto set = read_code_set((*vm)["code"].as<std::string>());
+    auto set = code_option(*vm);
     auto form = (*vm)["format"].as<std::string>();
     if (!set) {
-        io.err << "hakto decode: --code must be ustty or ita2\n";
+        io.err << "hakto decode: " << set.error() << "\n";
         return exit_usage;
     }
     if (form != "hex" && form != "raw" && form != "tape") {
@@ -162,7 +156,7 @@ int cmd_decode(const std::vector<std::string>& args, cli_io io) {
     } else {
         codes.assign(in.value().begin(), in.value().end());
     }
-    decode_options dop{*set, vm->count("usos") > 0};
+    decode_options dop{set.value(), vm->count("usos") > 0};
     auto text = decode_checked(codes, dop);
     if (!text) {
         io.err << "hakto decode: " << shown << ": " << text.error().message() << "\n";

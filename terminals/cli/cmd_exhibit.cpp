@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "terminals/cli/cli_options.hpp"
 #include "terminals/cli/cli_support.hpp"
 #include "terminals/exhibit/exhibit_server.hpp"
 
@@ -44,27 +45,16 @@ int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
     if (help) return exit_ok;
 
     exhibit_options o;
-    auto listen = (*vm)["listen"].as<std::string>();
-    auto colon = listen.rfind(':');
-    if (colon == std::string::npos) {
-        io.err << "hakto exhibit: --listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080\n";
+    auto listen = read_host_port((*vm)["listen"].as<std::string>());
+    if (!listen) {
+        io.err << "hakto exhibit: --listen " << listen.error() << "\n";
         return exit_usage;
     }
-    o.host = listen.substr(0, colon);
-    if (o.host.size() > 2 && o.host.front() == '[' && o.host.back() == ']')
-        o.host = o.host.substr(1, o.host.size() - 2);
-    try {
-        std::size_t used = 0;
-        auto port = std::stoul(listen.substr(colon + 1), &used);
-        if (used != listen.size() - colon - 1 || port > 65535) throw std::out_of_range("port");
-        o.port = static_cast<std::uint16_t>(port);
-    } catch (const std::exception&) {
-        io.err << "hakto exhibit: --listen: the port must be a number from 0 to 65535\n";
-        return exit_usage;
-    }
-    auto speed = parse_exhibit_speed((*vm)["speed"].as<std::string>());
+    o.host = listen.value().host;
+    o.port = listen.value().port;
+    auto speed = speed_option(*vm);
     if (!speed) {
-        io.err << "hakto exhibit: --" << speed.error() << "\n";
+        io.err << "hakto exhibit: " << speed.error() << "\n";
         return exit_usage;
     }
     o.speed = speed.value();

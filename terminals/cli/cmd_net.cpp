@@ -12,6 +12,7 @@
 #include "protocol/cable/cable_parser.hpp"
 #include "protocol/teletype/line_discipline.hpp"
 #include "protocol/teletype/teletype_encoder.hpp"
+#include "terminals/cli/cli_options.hpp"
 #include "terminals/cli/cli_support.hpp"
 #include "terminals/cli/net_config.hpp"
 #include "terminals/net/node/net_node.hpp"
@@ -43,9 +44,7 @@ void add_node_options(po::options_description& o, bool station) {
         "speed", po::value<std::string>()->default_value("real"),
         "line pacing: real (the circuit's speed), Nx, or max (no pacing)")(
         "noise", "apply the scenario's line noise on the circuits this station sends on")(
-        "no-crypto", "no on-line encryption")("code",
-                                              po::value<std::string>()->default_value("ustty"),
-                                              "ustty or ita2")("usos", "unshift on space")(
+        "no-crypto", "no on-line encryption")("usos", "unshift on space")(
         "window", po::value<std::uint32_t>()->default_value(16),
         "characters in flight beyond the receiver's printer when paced")(
         "heartbeat-ms", po::value<int>()->default_value(1000), "heartbeat interval")(
@@ -59,6 +58,7 @@ void add_node_options(po::options_description& o, bool station) {
                                                      "connections without hello held at most")(
         "compact-kb", po::value<std::uint64_t>()->default_value(4096),
         "compact the journal when it has grown past this many KiB");
+    add_code_option(o, "ustty or ita2");
     if (station) {
         o.add_options()("cable", po::value<std::vector<std::string>>()->composing(),
                         "file only this scenario cable (repeatable)")(
@@ -120,14 +120,14 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
     cfg.role = station ? protocol::wire::role::station : protocol::wire::role::relay;
     cfg.journal_dir =
         vm->count("journal") ? (*vm)["journal"].as<std::string>() : "hakto-journal-" + cfg.id;
-    auto speed = parse_net_speed((*vm)["speed"].as<std::string>());
+    auto speed = speed_option(*vm);
     if (!speed) return usage(speed.error());
-    cfg.speed = speed.value();
+    cfg.speed = sim::speed_factor(speed.value());
     cfg.noise = vm->count("noise") > 0;
     cfg.crypto = vm->count("no-crypto") == 0;
-    auto code = (*vm)["code"].as<std::string>();
-    if (code != "ustty" && code != "ita2") return usage("--code must be ustty or ita2");
-    cfg.code = code == "ita2" ? protocol::code_set::ita2 : protocol::code_set::us_tty;
+    auto code = code_option(*vm);
+    if (!code) return usage(code.error());
+    cfg.code = code.value();
     cfg.usos = vm->count("usos") > 0;
     cfg.window = (*vm)["window"].as<std::uint32_t>();
     if (cfg.window < 1 || cfg.window > 4096) return usage("--window must be 1 to 4096");
@@ -223,7 +223,7 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
     for (const auto& p : cfg.peers) any_listener = any_listener || !p.dial;
     cfg.listen = any_listener || vm->count("listen") > 0;
     if (vm->count("listen")) {
-        auto a = parse_address((*vm)["listen"].as<std::string>());
+        auto a = read_host_port((*vm)["listen"].as<std::string>());
         if (!a) return usage("--listen " + a.error());
         cfg.listen_host = a.value().host;
         cfg.listen_port = a.value().port;

@@ -15,6 +15,7 @@
 #include "protocol/cable/cable_lines.hpp"
 #include "protocol/cable/cable_parser.hpp"
 #include "sim/pacing.hpp"
+#include "terminals/cli/cli_options.hpp"
 #include "terminals/cli/cli_support.hpp"
 #include "terminals/cli/net_replay.hpp"
 #include "terminals/replay/replay.hpp"
@@ -49,23 +50,6 @@ class signal_guard {
     void (*old_term_)(int);
 };
 
-expected<sim::pacing, std::string> read_speed(const std::string& s) {
-    if (s == "max") return sim::pacing::as_fast_as_possible();
-    if (s == "real") return sim::pacing::real_time();
-    if (s.size() > 1 && s.back() == 'x') {
-        try {
-            std::size_t used = 0;
-            double n = std::stod(s.substr(0, s.size() - 1), &used);
-            if (used == s.size() - 1 && n > 0 && n <= 1e6) {
-                // As a fraction, to a thousandth.
-                return sim::pacing::scaled(static_cast<std::int64_t>(n * 1000 + 0.5), 1000);
-            }
-        } catch (const std::exception&) {
-        }
-    }
-    return std::string{"--speed must be real, max, or a factor such as 20x"};
-}
-
 void add_replay_options(po::options_description& options) {
     options.add_options()("help,h", "show this help")(
         "config", po::value<std::string>(),
@@ -80,9 +64,8 @@ void add_replay_options(po::options_description& options) {
         "real (60 wpm as it was), Nx (N times faster), or max")(
         "noise", "let the circuits' noise garble the text")("seed", po::value<std::uint64_t>(),
                                                             "vary every noise draw")(
-        "no-crypto", "send in clear (no on-line encryption)")(
-        "code", po::value<std::string>()->default_value("ustty"), "teletype code: ustty or ita2")(
-        "usos", "unshift on space at both ends")(
+        "no-crypto", "send in clear (no on-line encryption)")("usos",
+                                                              "unshift on space at both ends")(
         "typing-wpm", po::value<double>()->default_value(40), "the punching operator's speed")(
         "compare", "show the generated memo beside the historical one")(
         "memo-rules", po::value<std::string>(),
@@ -93,20 +76,21 @@ void add_replay_options(po::options_description& options) {
         "write the sound of the line into the destination to FILE.wav (docs/audio.md)")(
         "wav-rate", po::value<int>()->default_value(48000),
         "sample rate of --wav, 8000 to 48000 Hz");
+    add_code_option(options, "teletype code: ustty or ita2");
 }
 
 int run_replay(const po::variables_map& vm, replay_options options, cli_io io, const char* name) {
-    auto speed = read_speed(vm["speed"].as<std::string>());
+    auto speed = speed_option(vm);
     if (!speed) {
         io.err << "hakto " << name << ": " << speed.error() << "\n";
         return exit_usage;
     }
-    auto code = vm["code"].as<std::string>();
-    if (code != "ustty" && code != "ita2") {
-        io.err << "hakto " << name << ": --code must be ustty or ita2\n";
+    auto code = code_option(vm);
+    if (!code) {
+        io.err << "hakto " << name << ": " << code.error() << "\n";
         return exit_usage;
     }
-    options.code = code == "ita2" ? protocol::code_set::ita2 : protocol::code_set::us_tty;
+    options.code = code.value();
     options.usos = vm.count("usos") > 0;
     options.noise = vm.count("noise") > 0;
     options.crypto = vm.count("no-crypto") == 0;
@@ -247,13 +231,18 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
 /// hakto replay --net (terminals/cli/net_replay.hpp): the options the processes take.
 int run_replay_net(const po::variables_map& vm, replay_options options, cli_io io) {
     net_replay_options n;
-    n.speed = vm["speed"].as<std::string>();
-    auto code = vm["code"].as<std::string>();
-    if (code != "ustty" && code != "ita2") {
-        io.err << "hakto replay: --code must be ustty or ita2\n";
+    auto speed = speed_option(vm);
+    if (!speed) {
+        io.err << "hakto replay: " << speed.error() << "\n";
         return exit_usage;
     }
-    options.code = code == "ita2" ? protocol::code_set::ita2 : protocol::code_set::us_tty;
+    n.speed = speed.value();
+    auto code = code_option(vm);
+    if (!code) {
+        io.err << "hakto replay: " << code.error() << "\n";
+        return exit_usage;
+    }
+    options.code = code.value();
     options.usos = vm.count("usos") > 0;
     options.noise = vm.count("noise") > 0;
     options.crypto = vm.count("no-crypto") == 0;

@@ -8,46 +8,14 @@
 
 namespace hakto::terminals {
 
-expected<peer_address, std::string> parse_address(const std::string& text) {
-    peer_address a{"127.0.0.1", 0};
-    std::string port_text = text;
-    if (auto colon = text.rfind(':'); colon != std::string::npos) {
-        a.host = text.substr(0, colon);
-        port_text = text.substr(colon + 1);
-        if (a.host.size() >= 2 && a.host.front() == '[' && a.host.back() == ']')
-            a.host = a.host.substr(1, a.host.size() - 2);
-        if (a.host.empty()) a.host = "127.0.0.1";
-    }
-    unsigned port = 0;
-    auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc{} || p != port_text.data() + port_text.size() || port > 65535)
-        return fmt::format("'{}' is not HOST:PORT (a port from 0 to 65535)", text);
-    a.port = static_cast<std::uint16_t>(port);
-    return a;
-}
-
 expected<std::pair<std::string, peer_address>, std::string> parse_peer(const std::string& text) {
     auto eq = text.find('=');
     if (eq == std::string::npos || eq == 0)
         return fmt::format("--peer '{}': must be ID=HOST:PORT", text);
-    auto a = parse_address(text.substr(eq + 1));
+    auto a = read_host_port(text.substr(eq + 1));
     if (!a) return fmt::format("--peer '{}': {}", text, a.error());
     if (a.value().port == 0) return fmt::format("--peer '{}': the port must not be 0", text);
     return std::pair{text.substr(0, eq), a.value()};
-}
-
-expected<double, std::string> parse_net_speed(const std::string& text) {
-    if (text == "real") return 1.0;
-    if (text == "max") return 0.0;
-    if (text.size() > 1 && text.size() < 16 && text.back() == 'x') {
-        try {
-            std::size_t used = 0;
-            double n = std::stod(text.substr(0, text.size() - 1), &used);
-            if (used == text.size() - 1 && n > 0 && n <= 1e6) return n;
-        } catch (const std::exception&) {
-        }
-    }
-    return std::string{"--speed must be real, max, or a factor such as 20x"};
 }
 
 bool dials(const sim::station_spec& self, const sim::station_spec& other) {

@@ -11,21 +11,16 @@
 
 #include "protocol/text/expected.hpp"
 #include "sim/scenario.hpp"
+#include "terminals/cli/cli_options.hpp"
 #include "terminals/net/node/net_node.hpp"
 
 namespace hakto::terminals {
 
-struct peer_address {
-    std::string host;
-    std::uint16_t port = 0;
-};
+/// Where a neighbour listens.
+using peer_address = host_port;
 
-/// "127.0.0.1:4000", "[::1]:4000", ":4000" (host 127.0.0.1) or "4000".
-expected<peer_address, std::string> parse_address(const std::string& text);
-/// "WHR=127.0.0.1:4000".
+/// "WHR=127.0.0.1:4000" (the address as read_host_port reads it; port 0 refused).
 expected<std::pair<std::string, peer_address>, std::string> parse_peer(const std::string& text);
-/// "real" (1), "max" (0: no pacing) or "20x".
-expected<double, std::string> parse_net_speed(const std::string& text);
 
 /// True when `self` dials `other` on the circuit between them.
 bool dials(const sim::station_spec& self, const sim::station_spec& other);

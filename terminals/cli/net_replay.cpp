@@ -185,11 +185,7 @@ int run_net_replay(const net_replay_options& options, cli_io io) {
     reference.value()->start();
     e.run();
     const auto& ref = *reference.value();
-    auto speed = parse_net_speed(options.speed);
-    if (!speed) {
-        io.err << name << ": " << speed.error() << "\n";
-        return exit_usage;
-    }
+    const double speed = sim::speed_factor(options.speed);
 
     // Where the processes keep their journals and logs.
     std::error_code ec;
@@ -259,7 +255,7 @@ int run_net_replay(const net_replay_options& options, cli_io io) {
                                       "--journal",
                                       (work / ("journal-" + st->id)).string(),
                                       "--speed",
-                                      options.speed,
+                                      sim::speed_name(options.speed),
                                       "--listen",
                                       "127.0.0.1:0",
                                       "--port-file",
@@ -340,9 +336,9 @@ int run_net_replay(const net_replay_options& options, cli_io io) {
     for (const auto& c : ref.cables()) characters += c.codes.size();
     const double line_seconds =
         static_cast<double>(characters) * 0.1633 * 3;  // about three hops' worth
-    const auto limit = std::chrono::seconds{30} +
-                       std::chrono::seconds{
-                           static_cast<long>(speed.value() > 0 ? line_seconds / speed.value() : 0)};
+    const auto limit =
+        std::chrono::seconds{30} +
+        std::chrono::seconds{static_cast<long>(speed > 0 ? line_seconds / speed : 0)};
     const auto deadline = std::chrono::steady_clock::now() + limit;
     int status = -1;
     asio::steady_timer poll(ioc);

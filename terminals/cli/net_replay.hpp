@@ -6,6 +6,7 @@
 // result is set beside the in-process replay's, which must be the same.
 #include <string>
 
+#include "sim/pacing.hpp"
 #include "terminals/cli/cli.hpp"
 #include "terminals/replay/replay.hpp"
 
@@ -13,9 +14,9 @@ namespace hakto::terminals {
 
 struct net_replay_options {
     replay_options replay;
-    std::string scenario_argument = "june1972";  ///< as given to the processes
-    std::string speed = "20x";                   ///< their --speed
-    bool compare = false;                        ///< the memo beside the historical one
+    std::string scenario_argument = "june1972";   ///< as given to the processes
+    sim::pacing speed = sim::pacing::scaled(20);  ///< their --speed
+    bool compare = false;                         ///< the memo beside the historical one
     std::string binary;    ///< the hakto executable (default: this one, /proc/self/exe)
     std::string work_dir;  ///< journals and logs (default: a new folder under the temp dir)
 };

@@ -97,13 +97,6 @@ bool safe_name(std::string_view n) {
     });
 }
 
-std::string speed_name(const sim::pacing& p) {
-    if (p.kind == sim::pacing::mode::as_fast_as_possible) return "max";
-    if (p.kind == sim::pacing::mode::real_time) return "real";
-    double f = static_cast<double>(p.num) / static_cast<double>(p.den);
-    return fmt::format("{:g}x", f);
-}
-
 /// The lines of a cable's page copy that have notes, each with its notes (no sources: the page
 /// gets those from explain.json).
 json exhibit_walkthrough(const replay_cable& c) {
@@ -127,21 +120,6 @@ json exhibit_walkthrough(const replay_cable& c) {
 class viewer;
 
 }  // namespace
-
-expected<sim::pacing, std::string> parse_exhibit_speed(const std::string& s) {
-    if (s == "max") return sim::pacing::as_fast_as_possible();
-    if (s == "real") return sim::pacing::real_time();
-    if (s.size() > 1 && s.size() < 16 && s.back() == 'x') {
-        try {
-            std::size_t used = 0;
-            double n = std::stod(s.substr(0, s.size() - 1), &used);
-            if (used == s.size() - 1 && n > 0 && n <= 1e6)
-                return sim::pacing::scaled(static_cast<std::int64_t>(n * 1000 + 0.5), 1000);
-        } catch (const std::exception&) {
-        }
-    }
-    return std::string{"speed must be real, max, or a factor such as 20x"};
-}
 
 class exhibit_server::impl final : public replay_sink,
                                    public std::enable_shared_from_this<exhibit_server::impl> {
@@ -476,7 +454,7 @@ class exhibit_server::impl final : public replay_sink,
                     {"stage", stage_},
                     {"cable", current_cable_},
                     {"paused", paused_},
-                    {"speed", speed_name(speed_)},
+                    {"speed", sim::speed_name(speed_)},
                     {"noise", noise_},
                     {"crypto", crypto_},
                     {"run", runs_.load()},
@@ -945,7 +923,7 @@ json exhibit_server::impl::operator_json() const {
     return json{{"scenarios", scenarios},
                 {"scenario", base_scenario_ ? base_scenario_->name : std::string{}},
                 {"cables", options_.replay.cables},
-                {"speed", speed_name(default_speed_)},
+                {"speed", sim::speed_name(default_speed_)},
                 {"noise", options_.replay.noise},
                 {"idle_reset", options_.idle_reset.count()},
                 {"token_required", options_.operator_token.has_value()}};
@@ -993,8 +971,8 @@ std::optional<std::string> exhibit_server::impl::operator_control(const json& j,
     auto speed = default_speed_;
     if (j.contains("speed")) {
         if (!j["speed"].is_string()) return "speed is a text such as \"20x\"";
-        auto p = parse_exhibit_speed(j["speed"].get<std::string>());
-        if (!p) return p.error();
+        auto p = sim::read_speed(j["speed"].get<std::string>());
+        if (!p) return "speed " + p.error().message();
         speed = p.value();
     }
     bool noise = options_.replay.noise;
@@ -1073,8 +1051,8 @@ std::optional<std::string> exhibit_server::impl::control(std::string_view text,
         } else if (type == "speed") {
             if (!j.contains("value") || !j["value"].is_string())
                 return "speed needs a \"value\" such as \"20x\"";
-            auto p = parse_exhibit_speed(j["value"].get<std::string>());
-            if (!p) return p.error();
+            auto p = sim::read_speed(j["value"].get<std::string>());
+            if (!p) return "speed " + p.error().message();
             speed_ = p.value();
             if (run_) {
                 run_->pacer->set_pacing(speed_);

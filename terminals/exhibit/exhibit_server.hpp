@@ -103,7 +103,4 @@ class exhibit_server {
     std::shared_ptr<impl> impl_;
 };
 
-/// "20x" → scaled(20); "real"; "max".
-expected<sim::pacing, std::string> parse_exhibit_speed(const std::string& s);
-
 }  // namespace hakto::terminals

@@ -77,7 +77,7 @@ int run_server(int viewers, const std::string& speed, int port_pipe,
     hakto::terminals::exhibit_options o;
     o.port = 0;
     o.replay.cables = {"HAKTO 12"};
-    o.speed = hakto::terminals::parse_exhibit_speed(speed).value();
+    o.speed = hakto::sim::read_speed(speed).value();
     o.idle_reset = std::chrono::seconds{0};
     o.attract_pause = std::chrono::milliseconds{1000};
     o.max_viewers = static_cast<std::size_t>(viewers) + 10;
@@ -152,7 +152,7 @@ int main(int argc, char** argv) {
     const int viewers = argc > 1 ? std::stoi(argv[1]) : 1000;
     const int seconds = argc > 2 ? std::stoi(argv[2]) : 60;
     const std::string speed = argc > 3 ? argv[3] : "20x";
-    if (!hakto::terminals::parse_exhibit_speed(speed)) {
+    if (!hakto::sim::read_speed(speed)) {
         std::fprintf(stderr, "bench_exhibit_viewers: bad speed '%s'\n", speed.c_str());
         return 2;
     }

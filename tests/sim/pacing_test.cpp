@@ -208,3 +208,31 @@ TEST_CASE("stop() from a handler also ends a paced run") {
     CHECK(ran == 3);
     CHECK(e.pending() == 7);
 }
+
+TEST_CASE("read_speed: the one reader of a speed (real, max, a factor)") {
+    using hakto::sim::pacing;
+    using hakto::sim::read_speed;
+    using hakto::sim::speed_error;
+    CHECK(read_speed("max").value() == pacing::as_fast_as_possible());
+    CHECK(read_speed("real").value() == pacing::real_time());
+    CHECK(read_speed("20x").value() == pacing::scaled(20000, 1000));
+    CHECK(read_speed("2.5x").value() == pacing::scaled(2500, 1000));
+    CHECK(hakto::sim::speed_name(read_speed("2.5x").value()) == "2.5x");
+    CHECK(hakto::sim::speed_name(read_speed("20x").value()) == "20x");
+    CHECK(hakto::sim::speed_factor(read_speed("max").value()) == 0.0);
+    for (const char* bad : {"", "x", "fast", "20", "-3x", "1e3x", "inf x", "infx", " 20x", "2..5x",
+                            "20xx", "99999999999999999x"}) {
+        INFO(bad);
+        auto r = read_speed(bad);
+        REQUIRE(!r);
+        CHECK(r.error().kind == speed_error::kind_t::not_a_speed);
+        CHECK(r.error().message().find("must be real, max, or a factor such as 20x") !=
+              std::string::npos);
+    }
+    for (const char* out : {"0x", "0.0001x", "2000000x"}) {
+        INFO(out);
+        auto r = read_speed(out);
+        REQUIRE(!r);
+        CHECK(r.error().kind == speed_error::kind_t::out_of_range);
+    }
+}
