@@ -21,6 +21,7 @@
 #include "terminals/replay/replay.hpp"
 #include "terminals/replay/replay_audio.hpp"
 #include "terminals/replay/replay_cables.hpp"
+#include "terminals/replay/replay_idle.hpp"
 #include "terminals/replay/replay_render.hpp"
 
 namespace hakto::terminals {
@@ -171,18 +172,9 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
     while (!interrupted_flag) {
         auto next = e.next_time();
         if (!next) break;
-        if (skip_idle && *next - e.now() > std::chrono::minutes{2}) {
-            // Nothing happens for a while: move the clock on and say so.
-            auto gap = *next - e.now();
-            e.run_until(*next - std::chrono::seconds{1});
-            pace.anchor();
-            replay_event idle;
-            idle.kind = replay_event_kind::note;
-            idle.at = e.now();
-            idle.text = fmt::format("… {} (h:mm:ss) pass with no traffic …",
-                                    sim::format_elapsed(gap).substr(0, 8));
-            if (screen) screen->event(idle);
-            if (plain) plain->event(idle);
+        if (auto idle = skip_idle ? skip_idle_time(e, pace) : std::nullopt) {
+            if (screen) screen->event(*idle);
+            if (plain) plain->event(*idle);
         }
         if (!pace.step()) break;
     }

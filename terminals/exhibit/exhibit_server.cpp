@@ -25,6 +25,7 @@
 #include "protocol/teletype/teletype_decoder.hpp"
 #include "sim/io/embedded.hpp"
 #include "terminals/explain/explain.hpp"
+#include "terminals/replay/replay_idle.hpp"
 
 namespace hakto::terminals {
 
@@ -399,17 +400,8 @@ class exhibit_server::impl final : public replay_sink,
                 finish_run();
                 return;
             }
-            if (pace.policy().paced() && *next - e.now() > std::chrono::minutes{2}) {
-                // Nothing happens for a while: move the clock on and say so.
-                auto gap = *next - e.now();
-                e.run_until(*next - std::chrono::seconds{1});
-                pace.anchor();
-                replay_event idle;
-                idle.kind = replay_event_kind::note;
-                idle.at = e.now();
-                idle.text = fmt::format("… {} (h:mm:ss) pass with no traffic …",
-                                        sim::format_elapsed(gap).substr(0, 8));
-                event(idle);
+            if (auto idle = pace.policy().paced() ? skip_idle_time(e, pace) : std::nullopt) {
+                event(*idle);
             }
             if (pace.policy().paced()) {
                 auto deadline = pace.deadline(*next);
