@@ -25,6 +25,7 @@
 #include "protocol/teletype/teletype_decoder.hpp"
 #include "sim/io/embedded.hpp"
 #include "terminals/explain/explain.hpp"
+#include "terminals/replay/replay_event_json.hpp"
 #include "terminals/replay/replay_idle.hpp"
 
 namespace hakto::terminals {
@@ -45,10 +46,6 @@ using json = nlohmann::json;
 
 std::string dump(const json& j) {
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-std::string code_hex(protocol::code c) {
-    return c == sim::no_code ? std::string{} : fmt::format("{:02X}", c);
 }
 
 /// What a code puts on the page, as UTF-8 (empty for shifts and NUL); zero as Ø.
@@ -336,7 +333,12 @@ class exhibit_server::impl final : public replay_sink,
     }
 
     void history_note(const std::string& text) {
-        json j{{"type", "event"}, {"kind", "note"}, {"text", text}, {"utc_ms", epoch_ms(sim_now_)}};
+        replay_event note;
+        note.kind = replay_event_kind::note;
+        note.at = sim_now_;
+        note.text = text;
+        json j{{"type", "event"}};
+        write_event_json(note, j);
         history_.push_back(j);
     }
 
@@ -791,25 +793,13 @@ void exhibit_server::impl::do_accept() {
 }
 
 void exhibit_server::impl::event(const replay_event& e) {
-    static const char* kinds[] = {"stage",       "punched", "line", "printed",
-                                  "interrupted", "logged",  "memo", "note"};
     sim_now_ = e.at;
-    json j;
-    j["type"] = "event";
-    j["kind"] = kinds[static_cast<int>(e.kind)];
-    j["utc_ms"] = epoch_ms(e.at);
-    if (!e.cable.empty()) j["cable"] = e.cable;
-    if (!e.station.empty()) j["station"] = e.station;
-    if (!e.stage.empty()) j["stage"] = e.stage;
-    if (!e.text.empty()) j["text"] = e.text;
-    if (!e.circuit.empty()) j["circuit"] = e.circuit;
-    if (!e.from.empty()) j["from"] = e.from;
-    if (!e.to.empty()) j["to"] = e.to;
+    json j{{"type", "event"}};
+    write_event_json(e, j);
     auto* p = progress_.count(e.cable) ? &progress_.at(e.cable) : nullptr;
+    // What only the exhibit adds: the glyph a code prints, the page copy and its notes.
     switch (e.kind) {
         case replay_event_kind::punched: {
-            j["index"] = e.index;
-            j["code"] = code_hex(e.sent);
             if (e.index == 0) punch_decoder_ = protocol::teletype_decoder{decode_options_};
             j["glyph"] = glyph(punch_decoder_.feed(e.sent));
             if (p) p->punched = e.index + 1;
@@ -817,15 +807,7 @@ void exhibit_server::impl::event(const replay_event& e) {
             while (recent_tape_.size() > 32) recent_tape_.pop_front();
             break;
         }
-        case replay_event_kind::line:
-            j["index"] = e.index;
-            j["code"] = code_hex(e.sent);
-            j["on_line"] = code_hex(e.on_line);
-            j["received"] = code_hex(e.delivered);
-            break;
         case replay_event_kind::printed: {
-            j["index"] = e.index;
-            j["received"] = code_hex(e.delivered);
             if (p) {
                 auto g = glyph(p->printer.feed(e.delivered));
                 if (g != "\a") p->printed += g;
@@ -833,29 +815,15 @@ void exhibit_server::impl::event(const replay_event& e) {
             }
             break;
         }
-        case replay_event_kind::memo:
-            if (e.memo) {
-                json bullets = json::array();
-                for (const auto& b : e.memo->bullets)
-                    bullets.push_back({{"text", b.text}, {"sources", b.source_paragraphs}});
-                j["memo"] = {{"date", e.memo->date_text.value_or(e.memo->date.value_or(""))},
-                             {"for", e.memo->for_.value_or("")},
-                             {"from", e.memo->from.value_or("")},
-                             {"subject", e.memo->subject.value_or("")},
-                             {"paragraphs", e.memo->paragraphs},
-                             {"bullets", bullets}};
-                j["left_out"] = e.left_out;
-            }
-            break;
         default:
             break;
     }
     if (e.kind == replay_event_kind::stage || e.kind == replay_event_kind::interrupted) {
-        stage_ = e.stage;
+        stage_ = std::string{to_string(e.stage)};
         current_cable_ = e.cable;
         if (p) p->started = true;
     }
-    if (e.kind == replay_event_kind::stage && e.stage == "drafting" && p) {
+    if (e.kind == replay_event_kind::stage && e.stage == replay_stage::drafting && p) {
         // The cable's text is on the operator's desk: viewers may show it now.
         for (const auto& c : run_->r->cables())
             if (c.spec.id == e.cable) {

@@ -38,6 +38,54 @@ std::string series_of(const sim::cable_spec& c) {
 
 }  // namespace
 
+std::string_view to_string(replay_event_kind k) noexcept {
+    switch (k) {
+        case replay_event_kind::stage:
+            return "stage";
+        case replay_event_kind::punched:
+            return "punched";
+        case replay_event_kind::line:
+            return "line";
+        case replay_event_kind::printed:
+            return "printed";
+        case replay_event_kind::interrupted:
+            return "interrupted";
+        case replay_event_kind::logged:
+            return "logged";
+        case replay_event_kind::memo:
+            return "memo";
+        case replay_event_kind::note:
+            return "note";
+    }
+    return "note";
+}
+
+std::string_view to_string(replay_stage s) noexcept {
+    switch (s) {
+        case replay_stage::none:
+            return "";
+        case replay_stage::drafting:
+            return "drafting";
+        case replay_stage::punching:
+            return "punching";
+        case replay_stage::transmitting:
+            return "transmitting";
+        case replay_stage::interrupted:
+            return "interrupted";
+        case replay_stage::relaying:
+            return "relaying";
+        case replay_stage::received:
+            return "received";
+        case replay_stage::logged:
+            return "logged";
+        case replay_stage::president:
+            return "president";
+        case replay_stage::memo:
+            return "memo";
+    }
+    return "";
+}
+
 std::string marked_body(const sim::cable_spec& c) {
     auto doc = c.frus_document.value_or("");
     return fmt::format(
@@ -63,7 +111,7 @@ class replay::observer final : public sim::network_observer {
         e.at = t.line ? t.line->start : r_.engine_.now();
         e.cable = c ? c->spec.id : "";
         e.station = std::string{t.from};
-        e.stage = "transmitting";
+        e.stage = replay_stage::transmitting;
         e.circuit = std::string{t.circuit};
         e.from = std::string{t.from};
         e.to = std::string{t.to};
@@ -81,7 +129,7 @@ class replay::observer final : public sim::network_observer {
         e.at = i.at;
         e.cable = c ? c->spec.id : "";
         e.station = std::string{i.from};
-        e.stage = "interrupted";
+        e.stage = replay_stage::interrupted;
         e.circuit = std::string{i.circuit};
         e.text = fmt::format(
             "{} interrupted on {} after {} characters: higher precedence traffic goes first",
@@ -122,7 +170,7 @@ class replay::observer final : public sim::network_observer {
         e.at = at;
         e.cable = c->spec.id;
         e.station = station;
-        e.stage = destination ? "received" : "relaying";
+        e.stage = destination ? replay_stage::received : replay_stage::relaying;
         e.text = destination ? fmt::format("{} received at {}: decrypted, on the page printer",
                                            c->spec.id, station)
                              : fmt::format(
@@ -310,7 +358,7 @@ void replay::schedule_cable(std::size_t i) {
         e.at = engine_.now();
         e.cable = c.spec.id;
         e.station = c.spec.origin;
-        e.stage = "drafting";
+        e.stage = replay_stage::drafting;
         e.text = fmt::format(
             "{} ({} {}) released for transmission at {}: {} lines, {} characters; text: {}",
             c.spec.id, protocol::precedence_letter(c.spec.prec),
@@ -318,7 +366,7 @@ void replay::schedule_cable(std::size_t i) {
             std::count(c.page_copy.begin(), c.page_copy.end(), '\n'), c.codes.size(),
             c.source_description);
         emit(e);
-        e.stage = "punching";
+        e.stage = replay_stage::punching;
         e.text = fmt::format("operator punches {} on tape at {:.0f} words a minute", c.spec.id,
                              options_.typing_wpm);
         emit(e);
@@ -376,7 +424,7 @@ void replay::on_delivered(const sim::delivered_cable& d) {
     log.at = d.delivered;
     log.cable = c.spec.id;
     log.station = d.destination;
-    log.stage = "logged";
+    log.stage = replay_stage::logged;
     log.text = fmt::format(
         "{} log: {} received {} ({} {}), filed {} — {} after filing, "
         "objective for {} {}: {}; {} characters garbled on the way",
@@ -398,7 +446,7 @@ void replay::on_delivered(const sim::delivered_cable& d) {
         e.station = c.delivery->destination;
         if (!c.text_supplied) {
             e.kind = replay_event_kind::note;
-            e.stage = "memo";
+            e.stage = replay_stage::memo;
             e.text = fmt::format(
                 "{}: no covering memorandum generated: the cable's text was not supplied",
                 c.spec.id);
@@ -453,14 +501,14 @@ void replay::on_delivered(const sim::delivered_cable& d) {
         p.at = engine_.now();
         p.cable = c.spec.id;
         p.station = c.delivery->destination;
-        p.stage = "president";
+        p.stage = replay_stage::president;
         p.text = fmt::format(
             "Haig's covering memorandum on {} ({} report in the series) goes to the President{}",
             c.spec.id, ordinal_word(ordinal),
             c.historical_memo ? "; the record notes that he saw it (when is not recorded)" : "");
         emit(std::move(p));
         e.kind = replay_event_kind::memo;
-        e.stage = "memo";
+        e.stage = replay_stage::memo;
         e.text = fmt::format("MEMORANDUM FOR THE PRESIDENT on {}", c.spec.id);
         e.memo = &*c.memo;
         e.historical = c.historical_memo ? &*c.historical_memo : nullptr;

@@ -3,9 +3,11 @@
 // encryption, the modelled circuits and relays, to the page printer at the destination, the
 // Situation Room log, the covering memorandum and the President. Renderers (the terminal, a
 // transcript file, the exhibit) receive the replay's events through replay_sink.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "protocol/cable/cable.hpp"
@@ -36,8 +38,8 @@ struct replay_options {
     sim::sim_duration memo_delay = std::chrono::minutes{40};
 };
 
-enum class replay_event_kind {
-    stage,        ///< a new stage of a cable (text says which)
+enum class replay_event_kind : std::uint8_t {
+    stage,        ///< a new stage of a cable (`stage` says which)
     punched,      ///< a code punched into the outgoing tape
     line,         ///< a code crossing a circuit (sent, on the line, delivered)
     printed,      ///< a code arriving at the destination's page printer
@@ -46,15 +48,32 @@ enum class replay_event_kind {
     memo,         ///< the covering memorandum
     note,         ///< anything worth telling the viewer (a text not supplied, a serial gap…)
 };
+/// "stage", "punched", "line", "printed", "interrupted", "logged", "memo", "note".
+std::string_view to_string(replay_event_kind k) noexcept;
+
+/// Where a cable is on its way from the drafting desk to the President.
+enum class replay_stage : std::uint8_t {
+    none,          ///< not at a stage (a code event, a note about no cable)
+    drafting,      ///< released for transmission at its origin
+    punching,      ///< the operator punches its tape
+    transmitting,  ///< on a circuit (sent or resent)
+    interrupted,   ///< cut by traffic of higher precedence
+    relaying,      ///< stored at a relay, queued by precedence
+    received,      ///< on the destination's page printer
+    logged,        ///< entered in the destination's log
+    president,     ///< the covering memorandum goes to the President
+    memo,          ///< the covering memorandum itself (or why there is none)
+};
+/// "" for none, else the enumerator's name: "drafting", "punching", "transmitting", …
+std::string_view to_string(replay_stage s) noexcept;
 
 struct replay_event {
     replay_event_kind kind = replay_event_kind::stage;
     sim::sim_time at{};
     std::string cable;    ///< label
     std::string station;  ///< where it happens
-    std::string stage;    ///< drafting, punching, transmitting, relaying, received, logged, memo,
-                          ///< president, done
-    std::string text;     ///< a line for a person
+    replay_stage stage = replay_stage::none;
+    std::string text;  ///< a line for a person
     // Line events.
     std::string circuit, from, to;
     std::uint64_t index = 0;
@@ -113,7 +132,7 @@ class replay {
     /// UTC offset (hours) of a station, for local times.
     int utc_offset(std::string_view station) const;
     /// The stage of the cable most recently active, for a status line.
-    const std::string& current_stage() const noexcept { return current_stage_; }
+    replay_stage current_stage() const noexcept { return current_stage_; }
 
   private:
     class observer;
@@ -133,7 +152,7 @@ class replay {
     std::unique_ptr<observer> observer_;
     std::vector<replay_cable> cables_;
     std::vector<replay_sink*> sinks_;
-    std::string current_stage_ = "waiting";
+    replay_stage current_stage_ = replay_stage::none;
     int reports_received_ = 0;
 };
 

@@ -6,6 +6,7 @@
 
 #include "protocol/teletype/teletype_code.hpp"
 #include "terminals/memo/memo_writer.hpp"
+#include "terminals/replay/replay_event_json.hpp"
 
 namespace hakto::terminals {
 
@@ -81,7 +82,7 @@ void transcript_renderer::event(const replay_event& e) {
             return;
         }
         case replay_event_kind::stage:
-            if (e.stage == "received") {
+            if (e.stage == replay_stage::received) {
                 if (!line_.empty()) flush_line(e.cable);
                 out_ << "---- end of page ----\n";
                 page_cable_.clear();
@@ -126,7 +127,8 @@ void terminal_renderer::finish() {
 }
 
 void terminal_renderer::status(const replay_event& e) {
-    if (!e.stage.empty()) last_stage_ = e.stage + (e.circuit.empty() ? "" : " " + e.circuit);
+    if (e.stage != replay_stage::none)
+        last_stage_ = std::string{to_string(e.stage)} + (e.circuit.empty() ? "" : " " + e.circuit);
     auto line = fmt::format(" {}  Beijing {}  Washington {}  {} {}", zulu(e.at),
                             local_time(e.at, replay_.utc_offset("WTE10")).substr(5, 11),
                             local_time(e.at, replay_.utc_offset("WTE")).substr(5, 11), e.cable,
@@ -170,10 +172,10 @@ void terminal_renderer::event(const replay_event& e) {
             out_ << std::flush;
             return;
         case replay_event_kind::stage:
-            if (e.stage == "received") {
+            if (e.stage == replay_stage::received) {
                 out_ << fmt::format("\n\x1b[2m{}  {}\x1b[0m\n", zulu(e.at), e.text);
                 page_cable_.clear();
-            } else if (e.stage != "transmitting" && e.stage != "relaying") {
+            } else if (e.stage != replay_stage::transmitting && e.stage != replay_stage::relaying) {
                 out_ << fmt::format("\x1b[2m{}  {}\x1b[0m\n", zulu(e.at), e.text);
             }
             break;
@@ -186,43 +188,7 @@ void terminal_renderer::event(const replay_event& e) {
 }
 
 void json_transcript::event(const replay_event& e) {
-    nlohmann::ordered_json j;
-    static const char* kinds[] = {"stage",       "punched", "line", "printed",
-                                  "interrupted", "logged",  "memo", "note"};
-    j["kind"] = kinds[static_cast<int>(e.kind)];
-    j["utc"] = sim::format_sim_time(e.at);
-    j["cable"] = e.cable;
-    j["station"] = e.station;
-    if (!e.stage.empty()) j["stage"] = e.stage;
-    if (!e.text.empty()) j["text"] = e.text;
-    auto code_json = [](protocol::code c) {
-        return c == sim::no_code ? nlohmann::ordered_json(nullptr)
-                                 : nlohmann::ordered_json(fmt::format("{:02X}", c));
-    };
-    if (e.kind == replay_event_kind::punched) {
-        j["index"] = e.index;
-        j["code"] = code_json(e.sent);
-    }
-    if (e.kind == replay_event_kind::line || e.kind == replay_event_kind::printed) {
-        j["circuit"] = e.circuit;
-        j["from"] = e.from;
-        j["to"] = e.to;
-        j["index"] = e.index;
-        j["code"] = code_json(e.sent);
-        j["on_line"] = code_json(e.on_line);
-        j["received"] = code_json(e.delivered);
-    }
-    if (e.kind == replay_event_kind::memo && e.memo) {
-        nlohmann::ordered_json bullets = nlohmann::ordered_json::array();
-        for (const auto& b : e.memo->bullets)
-            bullets.push_back({{"text", b.text}, {"sources", b.source_paragraphs}});
-        j["memo"] = {
-            {"date", e.memo->date ? *e.memo->date : ""}, {"for", e.memo->for_.value_or("")},
-            {"from", e.memo->from.value_or("")},         {"subject", e.memo->subject.value_or("")},
-            {"paragraphs", e.memo->paragraphs},          {"bullets", bullets}};
-        j["left_out"] = e.left_out;
-    }
-    events_.push_back(std::move(j));
+    events_.push_back(event_json(e));
 }
 
 nlohmann::ordered_json json_transcript::document() const {

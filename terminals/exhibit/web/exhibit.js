@@ -250,7 +250,7 @@
     box.innerHTML = '';
     const head = document.createElement('div');
     head.className = 'head';
-    head.innerHTML = `MEMORANDUM FOR ${esc(m.for || 'THE PRESIDENT')}<br>FROM: ${esc(m.from || '')}<br>${esc(m.date || '')}<br>SUBJECT: ${esc(m.subject || cable || '')}`;
+    head.innerHTML = `MEMORANDUM FOR ${esc(m.for || 'THE PRESIDENT')}<br>FROM: ${esc(m.from || '')}<br>${esc(m.date_text || m.date || '')}<br>SUBJECT: ${esc(m.subject || cable || '')}`;
     box.appendChild(head);
     for (const p of m.paragraphs || []) { const e = document.createElement('p'); e.textContent = p; box.appendChild(e); }
     const ul = document.createElement('ul');
