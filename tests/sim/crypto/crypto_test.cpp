@@ -9,6 +9,7 @@
 #include "protocol/teletype/teletype_decoder.hpp"
 #include "protocol/teletype/teletype_encoder.hpp"
 #include "sim/crypto/crypto.hpp"
+#include "sim/crypto/text_score_tables.hpp"
 #include "sim/noise.hpp"
 
 using namespace hakto::sim;
@@ -516,4 +517,24 @@ TEST_CASE("a punched tape read anywhere, in any order, gives the seed's stream")
     CHECK(std::equal(chunk.begin(), chunk.begin() + 7000, stream.begin() + 1));
     CHECK(std::equal(tape.codes().begin(), tape.codes().end(), stream.begin(), stream.end()));
     CHECK(tape.at(12'345) == stream[12'345]);  // and after the whole tape was made
+}
+
+TEST_CASE("the text score's tables are read off the teletype code") {
+    const auto& w = hakto::sim::detail::letters_weights();
+    // E is code 01 and the most frequent letter; A is 03; Z (11) and Q (17) the rarest.
+    CHECK(w[0x01] == 100);
+    CHECK(w[0x03] == 65);
+    CHECK(w[0x11] == 1);
+    CHECK(w[0x17] == 1);
+    CHECK(w[hakto::protocol::codes::space] == 160);
+    CHECK(w[hakto::protocol::codes::nul] == 0.05);
+    const auto& t = hakto::sim::detail::tables();
+    // T then H (10, 14) is a common pair; Q then Z (17, 11) is not; neither is a letter pair
+    // when one of them is a shift.
+    CHECK(t.pair[0x10][0x14] > 1.0);
+    CHECK(t.pair[0x17][0x11] < 0.0);
+    CHECK(t.pair[hakto::protocol::codes::figs][0x14] == 0.0);
+    // In figures, LTRS (to leave) is the likeliest code and the digits 1, 0, 2 follow.
+    CHECK(t.figures[hakto::protocol::codes::ltrs] > t.figures[0x17]);
+    CHECK(t.figures[0x17] > t.figures[0x01]);  // 1 before 3
 }
