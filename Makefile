@@ -5,18 +5,25 @@ JOBS   ?= 2
 # Seconds each fuzz target runs in `make fuzz` (CI: 5).
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test bench soak asan fuzz format format-check clean
+.PHONY: all deps configure build program demo test bench soak asan fuzz format format-check clean
 
 all: build
 
 deps:
 	@scripts/install-deps
 
-build: deps
+configure: deps
 	@cmake --preset $(PRESET) >/dev/null
+
+# Everything: the program, the tests, the benchmarks.
+build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
-demo: build
+# Only what the demo runs: the hakto program.
+program: configure
+	@cmake --build --preset $(PRESET) -j $(JOBS) --target hakto
+
+demo: program
 	$(BUILD)/hakto replay
 
 test: build

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "terminals/replay/replay.hpp"
+#include "terminals/replay/replay_texts.hpp"
 
 namespace hakto::terminals {
 
@@ -83,26 +83,19 @@ expected<void, std::string> apply_scenario(node_config& config, const sim::scena
 expected<std::vector<net_cable>, std::string> cables_to_file(const std::string& station,
                                                              const filing_options& o,
                                                              std::vector<std::string>& warnings) {
-    auto scn = sim::load_named_scenario(o.scenario);
-    if (!scn) {
-        std::string m;
-        for (const auto& e : scn.error()) m += (m.empty() ? "" : "\n") + e.to_string();
-        return m;
-    }
-    // The replay finds and encodes the texts; only this station's cables are kept.
+    // The texts found and encoded as the replay does; only this station's cables are kept.
     replay_options ro;
-    ro.scenario_object = scn.value();
+    ro.scenario = o.scenario;
     ro.cables = o.cables;
     ro.frus_files = o.frus_files;
     ro.crypto = o.crypto;
     ro.code = o.code;
     ro.usos = o.usos;
-    sim::engine e{scn.value().start};
     std::vector<std::string> all_warnings;
-    auto r = replay::prepare(ro, e, all_warnings);
-    if (!r) return r.error().message;
+    auto prepared = prepare_cables(ro, all_warnings);
+    if (!prepared) return prepared.error().message;
     std::vector<net_cable> out;
-    for (const auto& rc : r.value()->cables()) {
+    for (const auto& rc : prepared.value().cables) {
         if (rc.spec.origin != station) continue;
         net_cable c;
         c.label = rc.spec.id;

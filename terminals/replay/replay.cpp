@@ -13,6 +13,7 @@
 #include "terminals/frus/bundled.hpp"
 #include "terminals/frus/frus_import.hpp"
 #include "terminals/memo/memo_writer.hpp"
+#include "terminals/replay/replay_texts.hpp"
 
 namespace hakto::terminals {
 
@@ -216,114 +217,21 @@ void replay::emit(replay_event e) {
 
 expected<std::unique_ptr<replay>, replay_error> replay::prepare(
     const replay_options& options, sim::engine& e, std::vector<std::string>& warnings) {
-    auto sc = options.scenario_object
-                  ? expected<sim::scenario, sim::scenario_errors>{*options.scenario_object}
-                  : sim::load_named_scenario(options.scenario);
-    if (!sc) {
-        std::string m;
-        for (const auto& err : sc.error()) m += (m.empty() ? "" : "\n") + err.to_string();
-        return replay_error{m};
-    }
+    auto prepared = prepare_cables(options, warnings);
+    if (!prepared) return prepared.error();
     std::unique_ptr<replay> r{new replay(e, options)};
-    r->scenario_ = std::move(sc.value());
-    auto& scn = r->scenario_;
-    if (options.seed)
-        for (auto& c : scn.circuits)
-            if (c.noise) c.noise->seed ^= *options.seed * 0x9E3779B97F4A7C15ull;
-    for (auto& c : scn.circuits) {
-        c.code = options.code;
-        c.usos = options.usos;
-    }
-
-    // Which cables, in filing order.
-    std::vector<sim::cable_spec> chosen;
-    for (const auto& c : scn.cables)
-        if (options.cables.empty() ||
-            std::find(options.cables.begin(), options.cables.end(), c.id) != options.cables.end())
-            chosen.push_back(c);
-    for (const auto& want : options.cables)
-        if (std::none_of(chosen.begin(), chosen.end(), [&](const auto& c) { return c.id == want; }))
-            return replay_error{fmt::format("scenario '{}' has no cable '{}'", scn.name, want)};
-    std::stable_sort(chosen.begin(), chosen.end(),
-                     [](const auto& a, const auto& b) { return a.filed < b.filed; });
-
-    // FRUS texts the user supplied: each file read once; problems are warnings, not fatal.
-    std::vector<frus_document> supplied;
-    for (const auto& f : options.frus_files) {
-        auto docs = import_frus_file(f);
-        if (!docs) {
-            warnings.push_back(fmt::format("--frus {}: {}", f, docs.error().message));
-            continue;
-        }
-        for (auto& d : docs.value()) supplied.push_back(std::move(d));
-    }
-
+    r->scenario_ = std::move(prepared.value().scenario);
+    r->cables_ = std::move(prepared.value().cables);
     sim::network_options no;
     no.noise = options.noise;
     no.crypto = options.crypto;
     no.character_events = true;
-    auto net = sim::network::build(scn, e, no);
+    auto net = sim::network::build(r->scenario_, e, no);
     if (!net) return replay_error{net.error().message};
     r->network_ = std::move(net.value());
     r->observer_ = std::make_unique<observer>(*r);
     r->network_->set_observer(r->observer_.get());
-
-    for (const auto& spec : chosen) {
-        std::optional<std::string> text;
-        std::string source;
-        if (spec.text) {
-            text = spec.text;
-            source = spec.note.empty() ? std::string{"the scenario"} : spec.note;
-        } else if (spec.frus_document) {
-            auto bundled = bundled_document(*spec.frus_document);
-            auto found =
-                std::find_if(supplied.begin(), supplied.end(),
-                             [&](const frus_document& d) { return d.id == *spec.frus_document; });
-            if (!bundled.empty()) {
-                text = std::string{bundled};
-                source = fmt::format("bundled (FRUS E-13 doc {})", spec.frus_document->substr(1));
-            } else if (found != supplied.end()) {
-                text = found->published_text;
-                source = fmt::format("{} doc {}", found->file, found->id);
-            }
-        }
-        if (!text)
-            warnings.push_back(fmt::format(
-                "{}: text not supplied (FRUS E-13 doc {}); its header and timing run with a "
-                "marked line. Give the FRUS TEI file with --frus.",
-                spec.id, spec.frus_document.value_or("?")));
-        auto rc = r->make_cable(spec, std::move(text), std::move(source));
-        if (!rc) return rc.error();
-        r->cables_.push_back(std::move(rc.value()));
-    }
     return r;
-}
-
-expected<replay_cable, replay_error> replay::make_cable(const sim::cable_spec& spec,
-                                                        std::optional<std::string> text,
-                                                        std::string source_description) {
-    replay_cable rc;
-    rc.spec = spec;
-    rc.source_description = std::move(source_description);
-    if (text) {
-        rc.source = protocol::parse_document(*text);
-        rc.text_supplied = true;
-        if (rc.source.covering_memo) rc.historical_memo = rc.source.covering_memo;
-    } else {
-        auto stand_in = spec.header.value_or(spec.id + "\n") + "\n" + marked_body(spec) + "\n";
-        rc.source = protocol::parse_document(stand_in);
-        rc.source_description = "not supplied: header only, with a marked line";
-    }
-    protocol::format_options fo;
-    fo.as_received = true;    // the headers as they were printed
-    fo.archive_head = false;  // a State telegram as it was sent, not the archive's page
-    fo.style = protocol::header_style::as_read;
-    rc.page_copy = protocol::wrap_text(protocol::format_cable(rc.source.message, fo), 69);
-    protocol::encode_options eo{options_.code, options_.usos, false};
-    auto codes = protocol::encode(protocol::to_page_copy_line_ends(rc.page_copy), eo);
-    if (!codes) return replay_error{fmt::format("{}: {}", spec.id, codes.error().message())};
-    rc.codes = std::move(codes.value().codes);
-    return rc;
 }
 
 expected<std::size_t, replay_error> replay::file_cable(sim::cable_spec spec) {
@@ -336,7 +244,8 @@ expected<std::size_t, replay_error> replay::file_cable(sim::cable_spec spec) {
             fmt::format("{}: the replay already has a cable of that name", spec.id)};
     spec.filed = std::max(spec.filed, engine_.now());
     auto text = spec.text;
-    auto rc = make_cable(spec, std::move(text), "filed during the replay");
+    auto rc = make_replay_cable(spec, std::move(text), "filed during the replay", options_.code,
+                                options_.usos);
     if (!rc) return rc.error();
     cables_.push_back(std::move(rc.value()));
     scenario_.cables.push_back(std::move(spec));  // its place in its series, for the memo step

@@ -138,10 +138,6 @@ class replay {
     class observer;
     replay(sim::engine& e, replay_options options);
     void emit(replay_event e);
-    /// Reads a cable's text (or its header with a marked line) and encodes its line codes.
-    expected<replay_cable, replay_error> make_cable(const sim::cable_spec& spec,
-                                                    std::optional<std::string> text,
-                                                    std::string source_description);
     void schedule_cable(std::size_t index);
     void on_delivered(const sim::delivered_cable& d);
 

@@ -123,10 +123,6 @@ TEST_CASE("with a fixed noise seed the garbles are the same every run") {
 TEST_CASE(
     "the June 1972 timeline: DTG order, precedences, speed of service, texts supplied or marked") {
     replay_options o;
-#ifdef HAKTO_HAVE_SHARED
-    o.frus_files = {hakto::test::shared_path("frus/frus1969-76ve13-d140.xml"),
-                    hakto::test::shared_path("frus/frus1969-76ve13-d143.xml")};
-#endif
     auto e = engine_for("june1972");
     auto run = run_replay(o, e);
     const auto& cs = run.r->cables();
@@ -149,12 +145,30 @@ TEST_CASE(
     CHECK(cs[1].page_copy.find("TEXT NOT SUPPLIED") != std::string::npos);
     CHECK(cs[1].page_copy.find("DOC 141") != std::string::npos);
     CHECK_FALSE(cs[1].memo);
-#ifdef HAKTO_HAVE_SHARED
+    CHECK_FALSE(cs[0].text_supplied);  // HAKTO 7's text comes only with its FRUS file
+    CHECK(cs[2].memo);
+}
+
+TEST_CASE("with the FRUS files, HAKTO 7's text is supplied and its memo drafted") {
+    if (!hakto::test::have_shared("frus/frus1969-76ve13-d140.xml")) return;
+    replay_options o;
+    o.frus_files = {hakto::test::shared_path("frus/frus1969-76ve13-d140.xml"),
+                    hakto::test::shared_path("frus/frus1969-76ve13-d143.xml")};
+    auto e = engine_for("june1972");
+    auto run = run_replay(o, e);
+    const auto& cs = run.r->cables();
+    REQUIRE(cs.size() == 3);
+    for (const auto& c : cs) {
+        REQUIRE(c.delivery);
+        CHECK(c.delivery->met_objective());
+    }
+    CHECK(cs[0].delivery->delivered < cs[1].delivery->delivered);
+    CHECK(cs[1].delivery->delivered < cs[2].delivery->delivered);
     CHECK(cs[0].text_supplied);
     CHECK(cs[0].page_copy.find("VFE DE WTE10") != std::string::npos);
     REQUIRE(cs[0].memo);
     CHECK(cs[0].memo->bullets.size() == 4);  // paragraph 5 asks for a wire: left out
-#endif
+    CHECK_FALSE(cs[1].text_supplied);
     CHECK(cs[2].memo);
 }
 
