@@ -90,4 +90,24 @@ bool is_all_caps(std::string_view s) {
     return letters;
 }
 
+std::vector<std::string> wrap_words(std::string_view text, std::size_t width,
+                                    std::size_t first_column, std::size_t next_column) {
+    std::vector<std::string> lines(1);
+    std::size_t column = first_column;
+    for (auto w : split_words(text)) {
+        auto length = utf8_length(w);
+        if (width != 0 && !lines.back().empty() && column + 1 + length > width) {
+            lines.emplace_back();
+            column = next_column;
+        }
+        if (!lines.back().empty()) {
+            lines.back() += ' ';
+            ++column;
+        }
+        lines.back() += w;
+        column += length;
+    }
+    return lines;
+}
+
 }  // namespace hakto::protocol

@@ -23,5 +23,12 @@ std::size_t column_of(std::string_view line, std::size_t byte_offset);
 /// True when the text has letters and none of them is lower case.
 bool is_all_caps(std::string_view s);
 bool has_lower(std::string_view s);
+/// The words of `text` (split_words) filled into lines of at most `width` characters (code
+/// points), one space between words. The first line starts at column `first_column`, the others
+/// at `next_column`: what stands before them (a label, an indent) is the caller's to write. A
+/// word too long for a line stands alone on its line; a `width` of 0 is one line, unwrapped.
+/// Always at least one line: an empty one when `text` has no words.
+std::vector<std::string> wrap_words(std::string_view text, std::size_t width,
+                                    std::size_t first_column = 0, std::size_t next_column = 0);
 
 }  // namespace hakto::protocol

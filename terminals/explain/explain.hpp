@@ -14,6 +14,7 @@
 
 #include "protocol/cable/cable.hpp"
 #include "protocol/text/expected.hpp"
+#include "sim/io/toml_reader.hpp"
 
 namespace hakto::terminals {
 
@@ -51,10 +52,11 @@ struct explain_table {
     const explain_source* source(std::string_view key) const;
 };
 
-/// The problems of a table file, each "FILE:LINE:COL: message" (or "FILE: message").
+/// The problems of a table file, each "FILE:LINE:COL: FIELD: MESSAGE" (the one format of
+/// hakto's TOML problems, sim/io/toml_reader.hpp; "FILE: MESSAGE" for the file as a whole).
 struct explain_table_error {
-    std::vector<std::string> problems;
-    std::string to_string() const;
+    sim::toml_problems problems;
+    std::string to_string() const;  ///< one problem a line
 };
 
 /// The elements the walkthrough knows and the placeholders each one's value may use.
@@ -65,13 +67,15 @@ struct explain_element_spec {
 const std::vector<explain_element_spec>& explain_element_specs();
 
 /// Reads a table. Errors: TOML syntax, unknown keys, an element or source missing or unknown,
-/// an unknown placeholder, a source key that is not defined; each with its place.
+/// an unknown placeholder (checked here, so that filling a value meets none), a source key that
+/// is not defined; each with its place.
 expected<explain_table, explain_table_error> load_explain_table(std::string_view toml,
                                                                 std::string_view file);
 /// The table compiled into the program.
 expected<explain_table, explain_table_error> load_builtin_explain_table();
-/// The same, loaded once (throws std::runtime_error if the built-in table is broken, which
-/// the tests rule out).
+/// The same, loaded once. A table that does not load is a broken build, never an empty table:
+/// this throws std::runtime_error with the problems, which stops the program in main ("hakto:
+/// internal error: …", exit 70). The tests load it and require no problem.
 const explain_table& builtin_explain_table();
 
 /// The table as JSON, for the exhibit page: {"sources": {key: text}, "elements": {id: {title,

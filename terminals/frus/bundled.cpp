@@ -1,5 +1,7 @@
 #include "terminals/frus/bundled.hpp"
 
+#include <stdexcept>
+
 #include "sim/io/embedded.hpp"
 
 namespace hakto::terminals {
@@ -14,7 +16,11 @@ std::string_view bundled_document(std::string_view frus_id) {
     for (std::size_t i = 0; i < detail::bundled_document_files_count; ++i)
         if (detail::bundled_document_files[i].name == "hakto12.txt")
             return detail::bundled_document_files[i].text;
-    return {};
+    // Broken built-in data is a broken build: stop (main reports it), as the memo rules and the
+    // explanation table do, rather than go on as if doc 143 were not bundled.
+    throw std::runtime_error(
+        "the bundled document hakto12.txt (FRUS E-13 doc 143) is not built "
+        "in (a broken build)");
 }
 
 }  // namespace hakto::terminals

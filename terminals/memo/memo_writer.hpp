@@ -14,6 +14,7 @@
 #include "protocol/cable/cable.hpp"
 #include "protocol/cable/cable_parser.hpp"
 #include "protocol/text/expected.hpp"
+#include "sim/io/toml_reader.hpp"
 
 namespace hakto::terminals {
 
@@ -95,17 +96,13 @@ struct memo_rules {
     std::vector<std::string> files;                  ///< the rule files read, in order
 };
 
-/// One thing wrong in a rule file.
-struct memo_rule_problem {
-    std::string file;
-    std::size_t line = 0;
-    std::size_t column = 0;
-    std::string message;
-    std::string to_string() const;  ///< "file:line:col: message"
-};
+/// One thing wrong in a rule file, and where: "teacher.toml:3:9: dictionary."HANOI": must be a
+/// string, …" (the one format of hakto's TOML problems, sim/io/toml_reader.hpp). A file that
+/// cannot be read is one problem naming it: "teacher.toml: cannot open: REASON".
+using memo_rule_problem = sim::toml_problem;
 
 struct memo_rules_error {
-    std::vector<memo_rule_problem> problems;
+    sim::toml_problems problems;
     std::string to_string() const;  ///< one problem a line
 };
 
@@ -124,7 +121,9 @@ expected<memo_rules, memo_rules_error> extend_memo_rules_from_file(const memo_ru
 expected<memo_rules, memo_rules_error> load_memo_rules_file(const std::string& path);
 /// The bundled rules (terminals/memo/data/*.toml, in name order), or why they do not load.
 expected<memo_rules, memo_rules_error> load_builtin_memo_rules();
-/// The bundled rules, read once. Empty rules if they do not load (the tests check they do).
+/// The bundled rules, read once. Rules that do not load are a broken build, never empty rules:
+/// this throws std::runtime_error with the problems, which stops the program in main ("hakto:
+/// internal error: …", exit 70). The tests load them and require no problem.
 const memo_rules& builtin_memo_rules();
 
 /// What the memo needs that the cable does not say.

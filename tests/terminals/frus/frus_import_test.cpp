@@ -10,8 +10,10 @@
 #include <nlohmann/json.hpp>
 #include "support/cli_run.hpp"
 
+#include "protocol/cable/cable_parser.hpp"
 #include "support/files.hpp"
 #include "terminals/cli/cli.hpp"
+#include "terminals/frus/bundled.hpp"
 #include "terminals/frus/frus_import.hpp"
 
 using namespace hakto::terminals;
@@ -324,8 +326,6 @@ TEST_CASE("import-frus: the CLI on a synthetic file, in all three formats") {
     CHECK(nlohmann::json::parse(tag.out)[0]["frus"]["id"] == "d902");
 }
 
-#ifdef HAKTO_HAVE_SHARED
-
 namespace {
 
 std::string frus_path(int n) {
@@ -345,6 +345,7 @@ std::string document_div(int n) {
 }  // namespace
 
 TEST_CASE("import-frus: d140 is HAKTO 7") {
+    if (!hakto::test::have_shared("frus/frus1969-76ve13-d140.xml")) return;
     auto r = import_frus_file(frus_path(140));
     REQUIRE(r);
     REQUIRE(r.value().size() == 1);
@@ -406,6 +407,7 @@ TEST_CASE("import-frus: d140 is HAKTO 7") {
 }
 
 TEST_CASE("import-frus: d143 is HAKTO 12") {
+    if (!hakto::test::have_shared("frus/frus1969-76ve13-d143.xml")) return;
     auto r = import_frus_file(frus_path(143));
     REQUIRE(r);
     REQUIRE(r.value().size() == 1);
@@ -457,6 +459,8 @@ TEST_CASE("import-frus: d143 is HAKTO 12") {
 }
 
 TEST_CASE("import-frus: a volume made of d140, d143, a memcon and a footnoted document") {
+    if (!hakto::test::have_shared("frus/frus1969-76ve13-d140.xml")) return;
+    if (!hakto::test::have_shared("frus/frus1969-76ve13-d143.xml")) return;
     auto volume =
         wrap("<div type=\"chapter\" xml:id=\"ch1\"><head>June 1972</head>\n" + memcon_div +
              document_div(140) + footnote_div + document_div(143) + "</div>\n");
@@ -498,6 +502,8 @@ TEST_CASE("import-frus: a volume made of d140, d143, a memcon and a footnoted do
 }
 
 TEST_CASE("import-frus: the CLI on d140 and d143") {
+    if (!hakto::test::have_shared("frus/frus1969-76ve13-d140.xml")) return;
+    if (!hakto::test::have_shared("frus/frus1969-76ve13-d143.xml")) return;
     auto p140 = frus_path(140), p143 = frus_path(143);
     auto text = run({"import-frus", p140, p143});
     REQUIRE(text.code == 0);
@@ -535,6 +541,7 @@ TEST_CASE("import-frus: the CLI on d140 and d143") {
 }
 
 TEST_CASE("import-frus: the published text of d143 parses again to the same fields") {
+    if (!hakto::test::have_shared("frus/frus1969-76ve13-d143.xml")) return;
     auto p143 = frus_path(143);
     auto doc = run({"import-frus", p143, "--doc", "d143", "--format", "document"});
     REQUIRE(doc.code == 0);
@@ -560,4 +567,22 @@ TEST_CASE("import-frus: the published text of d143 parses again to the same fiel
     CHECK(again["title"]["utc"] == "1972-06-21T16:15:00Z");
 }
 
-#endif
+TEST_CASE("the bundled document, FRUS E-13 doc 143, is built in and reads with no error") {
+    auto text = bundled_document("d143");
+    REQUIRE_FALSE(text.empty());
+    auto doc = hakto::protocol::parse_document(text);
+    std::string errors;
+    for (const auto& d : doc.notes_for_reader)
+        if (d.level == hakto::protocol::severity::error)
+            errors += hakto::protocol::format_diagnostic("hakto12.txt", d) + "\n";
+    INFO(errors);
+    REQUIRE_FALSE(hakto::protocol::has_errors(doc.notes_for_reader));
+    REQUIRE(doc.message.series);
+    CHECK(doc.message.series->name == "HAKTO");
+    CHECK(doc.message.paragraphs.size() == 5);
+    REQUIRE(doc.covering_memo);
+    // The file on disk is the one built in.
+    CHECK(text ==
+          hakto::test::read_file(hakto::test::source_path("terminals/frus/data/hakto12.txt")));
+    CHECK(bundled_document("d140").empty());  // not bundled: the text comes from --frus
+}

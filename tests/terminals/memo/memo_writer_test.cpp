@@ -63,10 +63,10 @@ const memo_rule_problem& only_problem(const expected<memo_rules, memo_rules_erro
 
 }  // namespace
 
-TEST_CASE("The bundled covering-memo rules load") {
+TEST_CASE("The bundled covering-memo rules load with no problem") {
     auto r = load_builtin_memo_rules();
     INFO((r ? std::string{} : r.error().to_string()));
-    REQUIRE(r);
+    REQUIRE(r);  // a rule set with any problem is refused whole
     CHECK_FALSE(r.value().dictionary.empty());
     CHECK_FALSE(r.value().leave_out.empty());
     CHECK(r.value().frame.for_ == "THE PRESIDENT");
@@ -180,8 +180,8 @@ TEST_CASE("HAKTO 12: the default context reads the date and the day covered from
     CHECK(has(m.paragraphs.front(), "his June 21 activities in Peking"));
 }
 
-#ifdef HAKTO_HAVE_SHARED
 TEST_CASE("HAKTO 7: the request in paragraph 5 is left out, paragraphs 1-4 restated") {
+    if (!test::have_shared("frus/frus1969-76ve13-d140.xml")) return;
     auto text = test::tei_paragraph_text(test::shared_path("frus/frus1969-76ve13-d140.xml"));
     auto doc = protocol::parse_document(text);
     REQUIRE(doc.message.paragraphs.size() == 5);
@@ -232,6 +232,7 @@ TEST_CASE("HAKTO 7: the request in paragraph 5 is left out, paragraphs 1-4 resta
 }
 
 TEST_CASE("HAKTO 7: the comparison pairs the historical bullets with the generated ones") {
+    if (!test::have_shared("frus/frus1969-76ve13-d140.xml")) return;
     auto doc = protocol::parse_document(
         test::tei_paragraph_text(test::shared_path("frus/frus1969-76ve13-d140.xml")));
     REQUIRE(doc.covering_memo);
@@ -246,7 +247,6 @@ TEST_CASE("HAKTO 7: the comparison pairs the historical bullets with the generat
     CHECK(podgorny > p3);
     CHECK(podgorny < p4);
 }
-#endif
 
 TEST_CASE("Restating: emphasis forms, pronouns, possessives and the country US") {
     const auto& r = rules();
@@ -313,47 +313,71 @@ TEST_CASE("Ordinals come from the rules") {
     CHECK(memo_date_text({1972, 13, 1}).empty());
 }
 
+TEST_CASE("The frame's templates: checked when the rules load, filled by the draft") {
+    // Loaded rules hold only the placeholders of docs/covering-memo.md; rules built by hand may
+    // hold others, which the draft writes "(unknown)", as every template of hakto does.
+    auto mine = rules();
+    mine.frame.opening =
+        "A {ordinal} report, {mystery}, from {place} on {date} ({series} {number}).";
+    auto d = draft_covering_memo(hakto12_document().message, june21_third(), mine);
+    REQUIRE_FALSE(d.memo.paragraphs.empty());
+    CHECK(d.memo.paragraphs.front() ==
+          "A third report, (unknown), from Peking on June 21, 1972 (HAKTO 12).");
+    auto bad = extend_memo_rules(rules(), "[frame]\nclosing = \"See {place\"\n", "t.toml");
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().to_string() ==
+          "t.toml:2:11: frame.closing: a '{' without its '}' at character 5\n");
+}
+
 TEST_CASE("Rule-file errors name the file and the line") {
     SECTION("TOML syntax") {
         auto r = load_memo_rules("[frame]\nfor = \"THE PRESIDENT\"\nfrom = \n", "teacher.toml");
         const auto& p = only_problem(r);
         CHECK(p.file == "teacher.toml");
-        CHECK(p.line == 3);
+        CHECK(p.where.line == 3);
+        CHECK(p.field.empty());
         CHECK(p.to_string().rfind("teacher.toml:3:", 0) == 0);
     }
     SECTION("an unknown section") {
         auto r = extend_memo_rules(rules(), "\n[dictionnary]\nCHOU = \"Chou\"\n", "teacher.toml");
         const auto& p = only_problem(r);
-        CHECK(p.line == 2);
+        CHECK(p.where == sim::toml_place{2, 2});
         CHECK(has(p.message, "unknown section 'dictionnary'"));
     }
     SECTION("a dictionary value of the wrong kind") {
         auto r = extend_memo_rules(rules(), "[dictionary]\nCHOU = \"Chou\"\nHANOI = 12\n",
                                    "teacher.toml");
         const auto& p = only_problem(r);
-        CHECK(p.line == 3);
-        CHECK(has(p.to_string(), "teacher.toml:3:"));
-        CHECK(has(p.message, "HANOI"));
+        CHECK(p.where.line == 3);
+        CHECK(p.field == "dictionary.\"HANOI\"");
+        CHECK(p.to_string() ==
+              "teacher.toml:3:9: dictionary.\"HANOI\": must be a string, or a table "
+              "{ text = \"…\", article = \"the\" }");
     }
     SECTION("the same key twice, in different case") {
         auto r = extend_memo_rules(rules(), "[dictionary]\nCHOU = \"Chou\"\nChou = \"CHOU\"\n",
                                    "teacher.toml");
         const auto& p = only_problem(r);
-        CHECK(p.line == 3);
+        CHECK(p.where.line == 3);
+        CHECK(p.field == "dictionary");
         CHECK(has(p.message, "already given at line 2"));
     }
     SECTION("an unknown placeholder in the opening") {
         auto r = extend_memo_rules(
             rules(), "[frame]\n\nopening = \"I received a {ordnal} report.\"\n", "teacher.toml");
         const auto& p = only_problem(r);
-        CHECK(p.line == 3);
-        CHECK(has(p.message, "{ordnal}"));
+        CHECK(p.where.line == 3);
+        CHECK(p.field == "frame.opening");
+        // The words of protocol/text/text_template, as the explanation table's.
+        CHECK(p.message ==
+              "unknown placeholder {ordnal} (known: ordinal, covers, place, series, number, date)");
     }
     SECTION("a leave-out group without its name") {
         auto r = extend_memo_rules(
             rules(), "[[leave_out]]\nreason = \"x\"\nstarts = [\"PLEASE\"]\n", "teacher.toml");
         const auto& p = only_problem(r);
-        CHECK(p.line == 1);
+        CHECK(p.where.line == 1);
+        CHECK(p.field == "leave_out[0]");
         CHECK(has(p.message, "name is required"));
     }
     SECTION("an empty pattern in a list") {
@@ -361,26 +385,31 @@ TEST_CASE("Rule-file errors name the file and the line") {
             rules(), "[[caveat]]\nname = \"caveat\"\nremove = [\n  \"(FYI)\",\n  \"  \",\n]\n",
             "teacher.toml");
         const auto& p = only_problem(r);
-        CHECK(p.line == 5);
+        CHECK(p.where == sim::toml_place{5, 3});
+        CHECK(p.field == "caveat[0].remove");
     }
     SECTION("removing a rule that is not there") {
         auto r =
             extend_memo_rules(rules(), "[remove]\ndictionary = [\n \"CHOUU\"]\n", "teacher.toml");
         const auto& p = only_problem(r);
-        CHECK(p.line == 3);
-        CHECK(has(p.message, "CHOUU"));
+        CHECK(p.where == sim::toml_place{3, 2});
+        CHECK(p.to_string() ==
+              "teacher.toml:3:2: remove.dictionary: there is no rule 'CHOUU' to "
+              "remove");
     }
     SECTION("an unknown key") {
         auto r = extend_memo_rules(rules(), "[repairs]\nenabled = true\narticle = false\n",
                                    "teacher.toml");
         const auto& p = only_problem(r);
-        CHECK(p.line == 3);
+        CHECK(p.where.line == 3);
+        CHECK(p.field == "repairs");
         CHECK(has(p.message, "unknown key 'article'"));
     }
     SECTION("a complete rule set needs its frame") {
         auto r = load_memo_rules("[dictionary]\nCHOU = \"Chou\"\n", "alone.toml");
         REQUIRE_FALSE(r);
-        CHECK(has(r.error().to_string(), "alone.toml: [frame] opening is required"));
+        CHECK(has(r.error().to_string(),
+                  "alone.toml: frame.opening: is required in a complete rule set\n"));
     }
     SECTION("a user file over the bundled rules, by path") {
         auto r = load_memo_rules_file("/nonexistent/teacher.toml");
@@ -390,7 +419,9 @@ TEST_CASE("Rule-file errors name the file and the line") {
     SECTION("a missing file") {
         auto r = extend_memo_rules_from_file(rules(), "/nonexistent/teacher.toml");
         REQUIRE_FALSE(r);
-        CHECK(has(r.error().to_string(), "/nonexistent/teacher.toml"));
+        // As sim::read_file says it, once: "PATH: cannot open: REASON".
+        CHECK(r.error().to_string() ==
+              "/nonexistent/teacher.toml: cannot open: No such file or directory\n");
     }
     SECTION("garbage is an error, not a crash") {
         std::string junk = "\x01\x02[[[\xff\xfe = = \"\n\"";
