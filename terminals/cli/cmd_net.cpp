@@ -17,6 +17,7 @@
 #include "terminals/cli/net_config.hpp"
 #include "terminals/net/node/net_node.hpp"
 #include "terminals/net/node/net_spool.hpp"
+#include "terminals/support/asio_timers.hpp"
 
 namespace hakto::terminals {
 namespace {
@@ -264,7 +265,8 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
     }
 
     boost::asio::io_context ioc;
-    auto node = net_node::create(ioc, cfg);
+    asio_timers timers(ioc);  // every wait of the node and its spool, in real time
+    auto node = net_node::create(ioc, timers, cfg);
     if (!node) {
         io.err << "hakto " << name << ": " << node.error().message << "\n";
         return exit_bad_input;
@@ -299,7 +301,7 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
         so.dir = (*vm)["spool"].as<std::string>();
         so.code = cfg.code;
         so.usos = cfg.usos;
-        auto sp = net_spool::open(ioc, n, so, [&io, &cfg](const std::string& m) {
+        auto sp = net_spool::open(timers, n, so, [&io, &cfg](const std::string& m) {
             io.err << cfg.id << ": " << m << "\n";
             io.err.flush();
         });

@@ -1,6 +1,7 @@
 #include "terminals/cli/net_replay.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -24,7 +25,9 @@
 #include "protocol/cable/cable_parser.hpp"
 #include "protocol/teletype/line_discipline.hpp"
 #include "protocol/teletype/teletype_decoder.hpp"
+#include "protocol/text/text_util.hpp"
 #include "sim/engine.hpp"
+#include "sim/io/file_reader.hpp"
 #include "terminals/cli/net_config.hpp"
 #include "terminals/memo/memo_writer.hpp"
 
@@ -91,11 +94,14 @@ class child {
     std::optional<int> status_;
 };
 
+/// The port a child process wrote to `path` once it listens; 0 while there is none yet.
 unsigned read_port_file(const std::string& path) {
-    std::ifstream f(path);
+    auto text = sim::read_file(path, 64);
+    if (!text) return 0;
+    auto t = protocol::trim(text.value());
     unsigned p = 0;
-    f >> p;
-    return f ? p : 0;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), p);
+    return ec == std::errc{} && end == t.data() + t.size() && p <= 65535 ? p : 0;
 }
 
 std::string self_binary() {
@@ -106,17 +112,9 @@ std::string self_binary() {
 }
 
 std::optional<std::vector<protocol::code>> delivered_codes(const fs::path& file) {
-    std::ifstream f(file);
-    if (!f) return std::nullopt;
-    std::ostringstream s;
-    s << f.rdbuf();
-    auto j = nlohmann::json::parse(s.str(), nullptr, false);
-    if (j.is_discarded() || !j.contains("codes")) return std::nullopt;
-    auto hex = j["codes"].get<std::string>();
-    std::vector<protocol::code> out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(static_cast<protocol::code>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-    return out;
+    auto d = read_delivered(file.string());
+    if (!d) return std::nullopt;
+    return std::move(d.value().codes);
 }
 
 /// The printer port's text as the replay prints a page: LF line ends, the digit zero as the

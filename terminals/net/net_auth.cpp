@@ -1,12 +1,11 @@
 #include "terminals/net/net_auth.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+
+#include "sim/io/file_reader.hpp"
 
 namespace hakto::terminals {
 
@@ -22,11 +21,10 @@ expected<shared_key, auth_error> shared_key::from_bytes(std::string_view bytes) 
 }
 
 expected<shared_key, auth_error> shared_key::from_file(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return auth_error{fmt::format("--key-file {}: cannot read", path)};
-    std::ostringstream s;
-    s << f.rdbuf();
-    auto k = from_bytes(s.str());
+    // A key is at most 4096 bytes (from_bytes says so); a little more is read to tell.
+    auto text = sim::read_file(path, 64 * 1024);
+    if (!text) return auth_error{fmt::format("--key-file {}", text.error().message())};
+    auto k = from_bytes(text.value());
     if (!k) return auth_error{fmt::format("--key-file {}: {}", path, k.error().message)};
     return k;
 }

@@ -155,7 +155,7 @@ expected<std::unique_ptr<printer_port>, std::string> printer_port::open(
     auto p = std::make_shared<impl>(io, std::move(options), std::move(log));
     if (auto err = p->listen(); !err.empty()) return err;
     p->accept();
-    return std::unique_ptr<printer_port>(new printer_port(std::move(p)));
+    return std::make_unique<printer_port>(token{}, std::move(p));
 }
 
 printer_port::~printer_port() {

@@ -42,7 +42,14 @@ class printer_port {
     class impl;
 
   private:
-    explicit printer_port(std::shared_ptr<impl> p) : impl_(std::move(p)) {}
+    struct token {  // open() alone makes printer ports
+        explicit token() = default;
+    };
+
+  public:
+    printer_port(token, std::shared_ptr<impl> p) : impl_(std::move(p)) {}
+
+  private:
     std::shared_ptr<impl> impl_;
 };
 

@@ -1,21 +1,22 @@
 #include "terminals/net/net_session.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace hakto::terminals {
 
 namespace wire = protocol::wire;
-using clock_type = std::chrono::steady_clock;
 
-session::session(boost::asio::io_context& io, std::unique_ptr<byte_stream> stream,
+session::session(sim::timer_service& timers, std::unique_ptr<byte_stream> stream,
                  session_config config, bool initiator, std::string expected_peer)
-    : io_(io),
+    : timers_(timers),
       channel_(std::make_shared<frame_channel>(std::move(stream), config.max_queued_bytes)),
       config_(std::move(config)),
       initiator_(initiator),
       expected_peer_(std::move(expected_peer)),
       remote_(channel_->peer()),
-      timer_(io) {
+      timer_(timers) {
     if (config_.key)
         config_.capabilities |= wire::capability::authenticate;
     else
@@ -28,7 +29,7 @@ void session::log(const std::string& line) const {
 
 void session::start(hooks h) {
     hooks_ = std::move(h);
-    started_ = last_in_ = last_out_ = clock_type::now();
+    started_ = last_in_ = last_out_ = timers_.now();
     auto n = fresh_nonce();
     if (!n) {
         close(n.error().message);
@@ -50,11 +51,11 @@ void session::start(hooks h) {
         h.nonce = my_nonce_;
         raw_send(h);
     }
-    tick();
+    arm();
 }
 
 bool session::raw_send(const wire::frame& f) {
-    last_out_ = clock_type::now();
+    last_out_ = timers_.now();
     return channel_->send(f);
 }
 
@@ -88,42 +89,42 @@ void session::close(const std::string& reason) {
     if (cb) cb(self, reason);
 }
 
-void session::tick() {
+void session::arm() {
     if (closed_) return;
-    auto period =
-        std::min({config_.heartbeat, config_.handshake_timeout, config_.idle_timeout}) / 4;
-    period = std::max(period, std::chrono::milliseconds{5});
-    timer_.expires_after(period);
-    timer_.async_wait(
-        [weak = std::weak_ptr<session>(shared_from_this())](const boost::system::error_code& ec) {
-            auto s = weak.lock();
-            if (ec || !s || s->closed_) return;
-            auto now = clock_type::now();
-            if (!s->established_) {
-                if (now - s->started_ >= s->config_.handshake_timeout) {
-                    s->log(fmt::format("closed {}: no {} within {} ms", s->remote_,
-                                       s->phase_ == phase::hello ? "hello" : "authentication",
-                                       s->config_.handshake_timeout.count()));
-                    s->close("handshake timed out");
-                    return;
-                }
-            } else {
-                if (now - s->last_in_ >= s->config_.idle_timeout) {
-                    s->log(fmt::format("{} ({}) silent for {} ms: closing", s->peer_id_, s->remote_,
-                                       s->config_.idle_timeout.count()));
-                    s->close("idle timeout");
-                    return;
-                }
-                if (now - s->last_out_ >= s->config_.heartbeat)
-                    s->raw_send(wire::heartbeat{++s->heartbeats_});
-            }
-            s->tick();
-        });
+    const auto at = established_
+                        ? std::min(last_in_ + config_.idle_timeout, last_out_ + config_.heartbeat)
+                        : started_ + config_.handshake_timeout;
+    timer_.set_at(at, [weak = weak_from_this()] {
+        if (auto s = weak.lock()) s->on_timer();
+    });
+}
+
+void session::on_timer() {
+    if (closed_) return;
+    const auto now = timers_.now();
+    if (!established_) {
+        if (now - started_ >= config_.handshake_timeout) {
+            log(fmt::format("closed {}: no {} within {} ms", remote_,
+                            phase_ == phase::hello ? "hello" : "authentication",
+                            config_.handshake_timeout.count()));
+            close("handshake timed out");
+            return;
+        }
+    } else {
+        if (now - last_in_ >= config_.idle_timeout) {
+            log(fmt::format("{} ({}) silent for {} ms: closing", peer_id_, remote_,
+                            config_.idle_timeout.count()));
+            close("idle timeout");
+            return;
+        }
+        if (now - last_out_ >= config_.heartbeat) raw_send(wire::heartbeat{++heartbeats_});
+    }
+    arm();  // the next deadline (a frame in or out meanwhile moved it on)
 }
 
 void session::frame(wire::frame f) {
     if (closed_) return;
-    last_in_ = clock_type::now();
+    last_in_ = timers_.now();
     if (auto* r = std::get_if<wire::refuse>(&f)) {
         log(fmt::format("{}{} refused us: {}", remote_,
                         peer_id_.empty() ? "" : " (" + peer_id_ + ")", r->reason));
@@ -249,7 +250,8 @@ void session::on_auth(const wire::auth& a) {
 void session::up() {
     phase_ = phase::up;
     established_ = true;
-    last_in_ = clock_type::now();
+    last_in_ = timers_.now();
+    arm();  // from the handshake's deadline to the idle timeout and the heartbeat
     if (hooks_.established) hooks_.established(shared_from_this());
 }
 

@@ -6,6 +6,10 @@
 // every other frame to its owner. What the frames mean for cables is the node's business
 // (terminals/net/node/net_node.hpp).
 //
+// Time comes from a sim::timer_service: one timer, set at the nearest deadline (the end of the
+// handshake; once up, the idle timeout after the last frame in or the heartbeat after the last
+// frame out). So a peer is closed at its timeout exactly, and in virtual time in the tests.
+//
 // All of it runs on the io_context's one thread: handlers never run concurrently (an implicit
 // strand), so there are no locks.
 #include <chrono>
@@ -15,12 +19,11 @@
 #include <optional>
 #include <string>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-
 #include "protocol/wire/wire_frame.hpp"
+#include "sim/timers.hpp"
 #include "terminals/net/net_auth.hpp"
 #include "terminals/net/net_framing.hpp"
+#include "terminals/net/net_timer.hpp"
 
 namespace hakto::terminals {
 
@@ -48,7 +51,7 @@ class session : public std::enable_shared_from_this<session> {
     };
 
     /// `expected_peer`: the id the connecting side expects to reach (empty on the listening side).
-    session(boost::asio::io_context& io, std::unique_ptr<byte_stream> stream, session_config config,
+    session(sim::timer_service& timers, std::unique_ptr<byte_stream> stream, session_config config,
             bool initiator, std::string expected_peer);
 
     void start(hooks h);
@@ -61,9 +64,8 @@ class session : public std::enable_shared_from_this<session> {
     [[nodiscard]] const std::string& peer_id() const noexcept { return peer_id_; }
     [[nodiscard]] const std::string& remote() const noexcept { return remote_; }
     [[nodiscard]] const protocol::wire::hello& peer_hello() const noexcept { return peer_hello_; }
-    [[nodiscard]] std::chrono::steady_clock::time_point started() const noexcept {
-        return started_;
-    }
+    /// When start() ran, on the timer service's clock.
+    [[nodiscard]] sim::wall_time started() const noexcept { return started_; }
     [[nodiscard]] std::size_t queued_bytes() const noexcept { return channel_->queued_bytes(); }
 
   private:
@@ -73,11 +75,14 @@ class session : public std::enable_shared_from_this<session> {
     void on_auth(const protocol::wire::auth& a);
     void refuse(const std::string& reason);
     void up();
-    void tick();
+    /// Sets the timer at the nearest deadline.
+    void arm();
+    /// The timer: a deadline passed (or moved on, when frames came or went meanwhile).
+    void on_timer();
     void log(const std::string& line) const;
     bool raw_send(const protocol::wire::frame& f);
 
-    boost::asio::io_context& io_;
+    sim::timer_service& timers_;
     std::shared_ptr<frame_channel> channel_;
     session_config config_;
     bool initiator_;
@@ -91,8 +96,8 @@ class session : public std::enable_shared_from_this<session> {
     bool logged_ = false;  // why the handshake failed is in the log
     nonce my_nonce_{};
     protocol::wire::hello peer_hello_;
-    boost::asio::steady_timer timer_;
-    std::chrono::steady_clock::time_point started_, last_in_, last_out_;
+    scoped_timer timer_;
+    sim::wall_time started_{}, last_in_{}, last_out_{};
     std::uint64_t heartbeats_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "terminals/net/net_store.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -132,7 +133,7 @@ expected<std::unique_ptr<net_store>, journal_error> net_store::open(const std::s
     auto path = (std::filesystem::path(dir) / "journal.log").string();
     auto j = journal::open(path, records);
     if (!j) return j.error();
-    std::unique_ptr<net_store> s{new net_store()};
+    auto s = std::make_unique<net_store>(token{});
     s->journal_ = std::move(j.value());
     std::size_t index = 0;
     for (const auto& r : records) {
@@ -387,6 +388,16 @@ std::uint32_t net_store::oldest_held(const std::string& peer) const {
     for (const auto& c : it->second.copies)
         if (c.serial != 0) oldest = std::min(oldest, c.serial);
     return oldest;
+}
+
+net_copy* net_store::copy_of(const std::string& peer, std::uint64_t id) {
+    auto ch = out_.find(peer);
+    if (ch == out_.end()) return nullptr;
+    auto& copies = ch->second.copies;
+    auto it = std::lower_bound(copies.begin(), copies.end(), id,
+                               [](const net_copy& c, std::uint64_t v) { return c.cable < v; });
+    if (it != copies.end() && it->cable == id) return &*it;
+    return nullptr;
 }
 
 const net_cable* net_store::cable(std::uint64_t id) const {

@@ -64,7 +64,8 @@ struct net_copy {
 struct net_channel_out {
     std::uint32_t last_serial = 0;  ///< last serial given
     std::uint64_t next_key = 0;     ///< first key position never used
-    std::vector<net_copy> copies;   ///< in the order queued
+    /// In the order queued, which is the order of their cables' numbers.
+    std::vector<net_copy> copies;
 };
 
 class net_store {
@@ -102,6 +103,8 @@ class net_store {
     /// Last serial stored from a peer's channel (0: none).
     [[nodiscard]] std::uint32_t last_received(const std::string& peer) const;
     [[nodiscard]] net_channel_out& out(const std::string& peer) { return out_[peer]; }
+    /// The copy of cable `id` for `peer`'s channel (nullptr: none, or it has left memory).
+    [[nodiscard]] net_copy* copy_of(const std::string& peer, std::uint64_t id);
     [[nodiscard]] const std::map<std::string, net_channel_out>& outs() const noexcept {
         return out_;
     }
@@ -112,7 +115,14 @@ class net_store {
     [[nodiscard]] const journal& log() const noexcept { return *journal_; }
 
   private:
-    net_store() = default;
+    struct token {
+        explicit token() = default;
+    };
+
+  public:
+    explicit net_store(token) {}
+
+  private:
     void apply_accept(net_cable c, std::map<std::string, std::vector<std::string>> routes);
     void apply_transmit(const std::string& peer, std::uint64_t cable, std::uint32_t serial,
                         std::uint64_t key, std::uint64_t length);

@@ -26,6 +26,8 @@ class fail_counter {
     explicit fail_counter(std::size_t limit = std::numeric_limits<std::size_t>::max())
         : limit_(limit) {}
     bool fail() { return count_++ >= limit_; }
+    /// The next operation, and every later one, fails: the connection breaks now.
+    void fail_from_now() noexcept { limit_ = count_; }
     [[nodiscard]] std::size_t count() const noexcept { return count_; }
     [[nodiscard]] bool tripped() const noexcept { return count_ > limit_; }
 

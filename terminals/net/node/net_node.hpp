@@ -20,8 +20,14 @@
 //    timeouts; at most max_pending_handshakes connections that have not said hello (the oldest
 //    goes first), so half-open connections cannot crowd out good peers.
 //
-// One io_context, run by one thread: every handler of the node, its sessions and its timers
-// runs on that thread (an implicit strand); no locks.
+// The parts (docs/network.md): the links, one a neighbour (node_link.hpp), each with the sender
+// and the receiver of its channel, explicit state machines (link_sender.hpp, link_receiver.hpp);
+// the connections (node_connections.hpp); durability (node_durability.hpp).
+//
+// Time: every wait (pacing, heartbeats, timeouts, back-off) is on the sim::timer_service the node
+// is given: terminals::asio_timers in the program, sim::manual_timers in the tests (virtual
+// time). Sockets are Asio's. One io_context, run by one thread: every handler of the node, its
+// sessions and its timers runs on that thread (an implicit strand); no locks.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -29,6 +35,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -37,7 +44,9 @@
 #include "protocol/text/expected.hpp"
 #include "protocol/wire/wire_frame.hpp"
 #include "sim/scenario.hpp"
+#include "sim/timers.hpp"
 #include "terminals/net/net_auth.hpp"
+#include "terminals/net/net_delivered.hpp"
 #include "terminals/net/net_store.hpp"
 #include "terminals/net/net_stream.hpp"
 
@@ -114,8 +123,24 @@ struct node_stats {
     std::uint64_t characters_printed = 0;
 };
 
+/// A change of state of the sender or the receiver of a channel (link_sender.hpp,
+/// link_receiver.hpp).
+struct node_transition {
+    sim::wall_time at{};       ///< on the node's timer service
+    std::string peer;          ///< the neighbour across the channel
+    std::string_view machine;  ///< "sender" or "receiver"
+    std::string_view from;
+    std::string_view to;
+    std::string reason;
+};
+
 class net_node {
   public:
+    /// A node on `io`, waiting on `timers` (which must outlive it).
+    static expected<std::unique_ptr<net_node>, node_error> create(boost::asio::io_context& io,
+                                                                  sim::timer_service& timers,
+                                                                  node_config config);
+    /// A node on `io` in real time: its own terminals::asio_timers on `io`.
     static expected<std::unique_ptr<net_node>, node_error> create(boost::asio::io_context& io,
                                                                   node_config config);
     ~net_node();
@@ -159,16 +184,21 @@ class net_node {
     void on_printed(std::function<void(const std::string&, std::uint32_t, std::uint8_t)> f);
     /// Each code put on the wire: peer, serial, index (for the latency benchmark).
     void on_sent(std::function<void(const std::string&, std::uint32_t, std::uint32_t)> f);
+    /// Each change of state of a channel's sender or receiver.
+    void on_transition(std::function<void(const node_transition&)> f);
 
     class impl;
 
   private:
-    explicit net_node(std::shared_ptr<impl> p) : impl_(std::move(p)) {}
+    struct token {  // create() alone makes nodes
+        explicit token() = default;
+    };
+
+  public:
+    net_node(token, std::shared_ptr<impl> p) : impl_(std::move(p)) {}
+
+  private:
     std::shared_ptr<impl> impl_;
 };
-
-/// The file name under --out-dir of a delivered cable: its label, letters and figures kept,
-/// the rest '_', then ".json".
-std::string delivered_file_name(const net_cable& c);
 
 }  // namespace hakto::terminals

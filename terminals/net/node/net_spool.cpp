@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -15,6 +13,7 @@
 #include "protocol/teletype/line_discipline.hpp"
 #include "protocol/teletype/teletype_encoder.hpp"
 #include "protocol/wire/wire_frame.hpp"
+#include "sim/io/file_reader.hpp"
 
 namespace hakto::terminals {
 
@@ -61,7 +60,7 @@ expected<net_cable, std::string> read_spooled_cable(std::string_view text, const
 }
 
 expected<std::shared_ptr<net_spool>, std::string> net_spool::open(
-    boost::asio::io_context& io, net_node& node, spool_options options,
+    sim::timer_service& timers, net_node& node, spool_options options,
     std::function<void(const std::string&)> log) {
     std::error_code ec;
     for (const auto& d : {fs::path(options.dir), fs::path(options.dir) / "filed",
@@ -69,7 +68,7 @@ expected<std::shared_ptr<net_spool>, std::string> net_spool::open(
         fs::create_directories(d, ec);
         if (ec) return fmt::format("--spool {}: {}", d.string(), ec.message());
     }
-    return std::make_shared<net_spool>(io, node, std::move(options), std::move(log));
+    return std::make_shared<net_spool>(timers, node, std::move(options), std::move(log));
 }
 
 void net_spool::start() {
@@ -97,9 +96,7 @@ void net_spool::poll() {
     std::sort(names.begin(), names.end());
     if (names.size() > options_.max_files) names.resize(options_.max_files);
     for (const auto& n : names) take(n);
-    timer_.expires_after(options_.interval);
-    timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& e) {
-        if (e) return;
+    timer_.set_after(options_.interval, [weak = weak_from_this()] {
         if (auto self = weak.lock()) self->poll();
     });
 }
@@ -113,13 +110,10 @@ void net_spool::take(const std::string& name) {
         return move_to(
             name, "rejected",
             fmt::format("{}: {} bytes, more than {}", name, size, options_.max_file_bytes));
-    std::string text;
-    {
-        std::ifstream f(path, std::ios::binary);
-        text.assign(std::istreambuf_iterator<char>(f), {});
-        if (!f && !f.eof()) return move_to(name, "rejected", fmt::format("{}: cannot read", name));
-    }
-    auto cable = read_spooled_cable(text, name, path.stem().string(), options_.code, options_.usos);
+    auto text = sim::read_file(path.string(), options_.max_file_bytes);
+    if (!text) return move_to(name, "rejected", text.error().message());
+    auto cable =
+        read_spooled_cable(text.value(), name, path.stem().string(), options_.code, options_.usos);
     if (!cable) return move_to(name, "rejected", cable.error());
     if (node_.store().filed_here(cable.value().label)) {
         log_(fmt::format("spool: {}: {} was filed before", name, cable.value().label));
@@ -153,12 +147,10 @@ void net_spool::move_to(const std::string& name, const char* sub, const std::str
         ++rejected_;
         log_(fmt::format("spool: rejected {}", reason));
         // The reason beside the file, written first: the file in rejected/ always has it.
-        auto tmp = to_dir / (name + ".reason.tmp");
-        {
-            std::ofstream f(tmp, std::ios::trunc);
-            f << reason << "\n";
-        }
-        fs::rename(tmp, to_dir / (name + ".reason"), ec);
+        if (auto w =
+                sim::write_file_atomically((to_dir / (name + ".reason")).string(), reason + "\n");
+            !w)
+            log_(fmt::format("spool: {}", w.error().message()));
     }
     fs::rename(from, to_dir / name, ec);
     if (ec)

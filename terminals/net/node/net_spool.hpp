@@ -2,7 +2,8 @@
 // An operator's in-tray for a station process (hakto station --spool DIR): cable texts dropped
 // into a directory are filed at run time (net_node::file) and the files moved out of the way.
 //
-//  * Polled with a timer (every 250 ms by default). Each regular file DIR/*.txt, in name order,
+//  * Polled on the node's timer service (every 250 ms by default). Each regular file DIR/*.txt, in
+//  name order,
 //    at most max_files a poll and max_file_bytes a file (larger: rejected).
 //  * The file is read as page copy (protocol::parse_document): the routing line's called station
 //    ("WTE DE WTE10") is the addressee, the precedence prosign of the DTG line the precedence
@@ -22,11 +23,10 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-
 #include "protocol/teletype/teletype_code.hpp"
 #include "protocol/text/expected.hpp"
+#include "sim/timers.hpp"
+#include "terminals/net/net_timer.hpp"
 #include "terminals/net/node/net_node.hpp"
 
 namespace hakto::terminals {
@@ -54,25 +54,26 @@ struct spool_options {
 
 class net_spool : public std::enable_shared_from_this<net_spool> {
   public:
-    /// Creates DIR, DIR/filed and DIR/rejected if need be.
+    /// Creates DIR, DIR/filed and DIR/rejected if need be. `timers` (the node's) must outlive
+    /// the spool.
     static expected<std::shared_ptr<net_spool>, std::string> open(
-        boost::asio::io_context& io, net_node& node, spool_options options,
+        sim::timer_service& timers, net_node& node, spool_options options,
         std::function<void(const std::string&)> log);
     void start();
     void stop();
     [[nodiscard]] std::uint64_t filed() const noexcept { return filed_; }
     [[nodiscard]] std::uint64_t rejected() const noexcept { return rejected_; }
 
-    net_spool(boost::asio::io_context& io, net_node& node, spool_options o,
+    net_spool(sim::timer_service& timers, net_node& node, spool_options o,
               std::function<void(const std::string&)> log)
-        : timer_(io), node_(node), options_(std::move(o)), log_(std::move(log)) {}
+        : timer_(timers), node_(node), options_(std::move(o)), log_(std::move(log)) {}
 
   private:
     void poll();
     void take(const std::string& name);
     void move_to(const std::string& name, const char* sub, const std::string& reason = {});
 
-    boost::asio::steady_timer timer_;
+    scoped_timer timer_;
     net_node& node_;
     spool_options options_;
     std::function<void(const std::string&)> log_;

@@ -1,5 +1,6 @@
 // Fault injection below the sockets: the framing layer and two whole nodes over an in-memory
-// stream that fails after N operations, N looped over every point of the exchange.
+// stream that fails after N operations, N looped over every point of the exchange. In virtual
+// time (sim::manual_timers): heartbeats and timeouts fire when the test moves time.
 #include <filesystem>
 #include <set>
 
@@ -7,15 +8,19 @@
 #include <catch2/catch.hpp>
 
 #include "protocol/teletype/teletype_encoder.hpp"
+#include "sim/timers.hpp"
 #include "support/net_temp.hpp"
 #include "support/net_test_stream.hpp"
+#include "support/wait.hpp"
 #include "terminals/net/net_framing.hpp"
 #include "terminals/net/node/net_node.hpp"
 
 namespace wire = hakto::protocol::wire;
 using namespace hakto::terminals;
+using hakto::sim::manual_timers;
 using hakto::test::fail_counter;
 using hakto::test::memory_pair;
+using hakto::test::run_until;
 
 namespace {
 
@@ -26,19 +31,6 @@ std::string temp_dir(const std::string& name) {
 void fs_remove(const std::string& dir) {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
-}
-
-/// Runs handlers until `done` holds or `limit` passes.
-template <class F>
-bool run_until(boost::asio::io_context& io, F done,
-               std::chrono::milliseconds limit = std::chrono::milliseconds{3000}) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > end) return false;
-        io.restart();
-        io.run_one_for(std::chrono::milliseconds{5});
-    }
-    return true;
 }
 
 std::vector<wire::frame> some_frames() {
@@ -96,7 +88,10 @@ node_config config_a(const std::string& journal, bool crypto) {
     p.direction = 0;
     c.peers.push_back(p);
     c.routes.emplace_back("", "B");
-    c.to_file = {cable("ONE", "B", 300, 1), cable("TWO", "B", 1500, 2), cable("THREE", "B", 40, 3)};
+    // Encoded once: every point of the exchange files the same three.
+    static const std::vector<net_cable> cables = {
+        cable("ONE", "B", 300, 1), cable("TWO", "B", 1500, 2), cable("THREE", "B", 40, 3)};
+    c.to_file = cables;
     return c;
 }
 
@@ -130,6 +125,7 @@ TEST_CASE(
     std::size_t n = 0;
     for (;; ++n) {
         boost::asio::io_context io;
+        manual_timers timers;
         fail_counter fc(n);
         auto [a, b] = memory_pair(io, &fc, 7);
         auto tx = std::make_shared<frame_channel>(std::move(a));
@@ -141,7 +137,7 @@ TEST_CASE(
                    [&](const std::string&) { ++closed_rx; }});
         for (const auto& f : frames) tx->send(f);
         tx->close_after_flush("done");
-        REQUIRE(run_until(io, [&] { return closed_rx == 1 && closed_tx == 1; }));
+        REQUIRE(run_until(io, timers, [&] { return closed_rx == 1 && closed_tx == 1; }));
         INFO("failure after " << n << " operations");
         REQUIRE(got.size() <= frames.size());
         for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == frames[i]);
@@ -172,11 +168,12 @@ TEST_CASE(
             std::map<std::string, std::vector<std::uint8_t>> texts;
             for (int phase = 0; phase < 2; ++phase) {
                 boost::asio::io_context io;
+                manual_timers timers;
                 auto ca = config_a(ja, crypto);
                 auto cb = config_b(jb, crypto);
                 cb.out_dir = out;
-                auto a = net_node::create(io, ca);
-                auto b = net_node::create(io, cb);
+                auto a = net_node::create(io, timers, ca);
+                auto b = net_node::create(io, timers, cb);
                 REQUIRE(a);
                 REQUIRE(b);
                 a.value()->on_log([](const std::string&) {});
@@ -195,7 +192,7 @@ TEST_CASE(
                 };
                 auto all_done = [&] { return a.value()->outstanding() == 0 && local_count() == 3; };
                 if (phase == 0) {
-                    REQUIRE(run_until(io, [&] { return fc.tripped() || all_done(); }));
+                    REQUIRE(run_until(io, timers, [&] { return fc.tripped() || all_done(); }));
                     tripped = fc.tripped();
                     // Let both ends see the broken connection.
                     for (int i = 0; i < 50; ++i) {
@@ -203,7 +200,7 @@ TEST_CASE(
                         io.poll();
                     }
                 } else {
-                    REQUIRE(run_until(io, all_done));
+                    REQUIRE(run_until(io, timers, all_done));
                     for (const auto& [id, c] : b.value()->store().cables())
                         if (c.local) {
                             ++stored_copies[c.label];

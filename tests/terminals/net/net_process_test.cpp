@@ -1,10 +1,14 @@
 // Stations and relays as real processes (the hakto binary) on 127.0.0.1 with ephemeral ports:
 // the June 1972 scenario delivered, the relay killed with SIGKILL and restarted mid-cable again
-// and again, garbage and bad frames, authentication, a crowd of idle connections.
+// and again, garbage and bad frames, authentication, a crowd of idle connections. The tests
+// wait for what the processes show (their logs, the files they write, the bytes of a printer
+// port), each wait with a deadline; none sleeps for a guessed while.
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -14,13 +18,13 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 #include "protocol/wire/wire_frame.hpp"
 #include "sim/engine.hpp"
 #include "support/process.hpp"
 #include "terminals/cli/net_config.hpp"
 #include "terminals/net/net_auth.hpp"
+#include "terminals/net/net_delivered.hpp"
 #include "terminals/replay/replay.hpp"
 
 namespace fs = std::filesystem;
@@ -127,17 +131,59 @@ std::map<std::string, std::string> filed_codes(const std::string& scenario, cons
     return out;
 }
 
-/// Delivered cables in an --out-dir: label -> codes as hex.
+/// Delivered cables in an --out-dir: label -> codes as hex (read as `hakto replay --net` reads
+/// them, terminals/net/net_delivered.hpp).
 std::map<std::string, std::string> delivered(const std::string& out_dir) {
     std::map<std::string, std::string> out;
-    if (!fs::exists(out_dir)) return out;
-    for (const auto& e : fs::directory_iterator(out_dir)) {
-        if (e.path().extension() != ".json") continue;
-        auto j = nlohmann::json::parse(slurp(e.path().string()), nullptr, false);
-        if (j.is_discarded()) continue;
-        out[j["label"].get<std::string>()] = j["codes"].get<std::string>();
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(out_dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        if (it->path().extension() != ".json") continue;
+        auto d = hakto::terminals::read_delivered(it->path().string());
+        if (d) out[d.value().label] = hex(d.value().codes);
     }
     return out;
+}
+
+/// What a relay's log (from some point on) says of its line to `peer`: the cables it began
+/// sending there ("sending MSG 7 to B (…", "sending again MSG 7 to B (…"), in order, and those
+/// the far end acknowledged as stored ("MSG 7 stored at B (…").
+struct line_record {
+    std::vector<std::string> begun;
+    std::set<std::string> stored;
+    /// The last cable begun, if the far end has not acknowledged it: on the line, or printed and
+    /// awaiting "stored", when the log ends.
+    [[nodiscard]] std::optional<std::string> unacknowledged() const {
+        if (begun.empty() || stored.count(begun.back())) return std::nullopt;
+        return begun.back();
+    }
+};
+
+line_record read_line(const std::string& log, const std::string& peer) {
+    line_record r;
+    const std::string to = " to " + peer + " (channel serial";
+    const std::string at = " stored at " + peer + " (channel serial";
+    std::size_t start = 0;
+    while (start < log.size()) {
+        auto end = log.find('\n', start);
+        if (end == std::string::npos) end = log.size();
+        const std::string_view line(log.data() + start, end - start);
+        start = end + 1;
+        for (const std::string_view verb : {"sending again ", "sending "}) {
+            auto v = line.find(verb);
+            auto t = line.find(to);
+            if (v != std::string_view::npos && t != std::string_view::npos && v < t) {
+                r.begun.emplace_back(line.substr(v + verb.size(), t - v - verb.size()));
+                break;
+            }
+        }
+        if (auto s = line.find(at); s != std::string_view::npos) {
+            auto colon = line.rfind(": ", s);
+            if (colon != std::string_view::npos)
+                r.stored.emplace(line.substr(colon + 2, s - colon - 2));
+        }
+    }
+    return r;
 }
 
 struct net_run {
@@ -232,6 +278,19 @@ struct raw_client {
         }
         return false;
     }
+    /// Reads what has come without waiting; returns how many bytes have come in all.
+    std::size_t drain() {
+        std::array<char, 4096> buf{};
+        s.non_blocking(true);
+        for (;;) {
+            boost::system::error_code ec;
+            auto n = s.read_some(boost::asio::buffer(buf), ec);
+            if (ec) break;
+            received += n;
+        }
+        return received;
+    }
+    std::size_t received = 0;
 };
 
 wire::hello hello_from(const std::string& id) {
@@ -324,36 +383,78 @@ TEST_CASE(
     r.scenario = line_scenario(dir, 80);
     r.speed = "300x";
     r.start_relay();
-    r.start_station(r.b, "B");
+    r.start_station(r.b, "B", {"--printer-port", "0", "--printer-port-file", dir + "/B.printer"});
+    unsigned printer = 0;
+    REQUIRE(eventually([&] { return (printer = read_port(dir + "/B.printer")) != 0; }));
+    raw_client page(printer);  // B's page printer: its byte count grows as B prints
     r.start_station(r.a, "A");
     const auto want = filed_codes(r.scenario, "A");
     REQUIRE(want.size() == 80);
-    int kills = 0;
+    int kills_mid_cable = 0;
     std::size_t mark = 0;  // where the relay's log stood when it was last started
-    for (; kills < 20; ++kills) {
-        // Wait until both stations are connected to this life of the relay, then let the lines run.
-        REQUIRE(eventually([&] {
+    for (int kill = 1; kill <= 20; ++kill) {
+        INFO("kill " << kill << " of 20; the relay's log: " << dir << "/R.log");
+        auto life = [&] {
             auto log = slurp(dir + "/R.log");
-            auto tail = log.substr(std::min(mark, log.size()));
-            return tail.find("connection from A") != std::string::npos &&
-                   tail.find("connection from B") != std::string::npos;
-        }));
-        std::this_thread::sleep_for(std::chrono::milliseconds{150 + (kills * 37) % 200});
-        REQUIRE(delivered(dir + "/out").size() < want.size());  // still traffic on the lines
+            return log.substr(std::min(mark, log.size()));
+        };
+        {
+            INFO("waiting for both stations to connect to this life of the relay");
+            REQUIRE(eventually([&] {
+                auto tail = life();
+                return tail.find("connection from A") != std::string::npos &&
+                       tail.find("connection from B") != std::string::npos;
+            }));
+        }
+        // Kill the relay just after it has begun a cable to B (one begun since the wait began,
+        // so at most a poll old) and its characters are printing at B: in the middle of it.
+        const auto begun_before = read_line(life(), "B").begun.size();
+        std::optional<std::string> target;
+        std::size_t printed_at_begin = 0;
+        {
+            INFO("waiting for the relay to begin a cable to B and for B to print from it");
+            REQUIRE(eventually([&] {
+                const auto bytes = page.drain();
+                const auto line = read_line(life(), "B");
+                const auto on_line = line.unacknowledged();
+                if (line.begun.size() <= begun_before || !on_line) {
+                    target.reset();
+                    return false;
+                }
+                if (target != on_line) {
+                    target = on_line;
+                    printed_at_begin = bytes;
+                    return false;
+                }
+                return bytes > printed_at_begin;
+            }));
+        }
         CHECK(r.relay.stop(SIGKILL) == 128 + SIGKILL);
+        REQUIRE(delivered(dir + "/out").size() < want.size());  // still traffic on the lines
+        // The relay's log is its own record up to its death: the cable is there begun and not
+        // acknowledged as stored, so the kill landed while it was in flight.
+        const bool in_flight = read_line(life(), "B").stored.count(*target) == 0;
+        INFO("the relay began " << *target << " to B; at its death B had "
+                                << (in_flight ? "not acknowledged it" : "stored it"));
+        CHECK(in_flight);
+        if (in_flight) ++kills_mid_cable;
         mark = slurp(dir + "/R.log").size();
         r.start_relay();
     }
-    REQUIRE(eventually([&] { return delivered(dir + "/out").size() == want.size(); },
-                       std::chrono::milliseconds{60000}));
-    CHECK(kills >= 20);
+    {
+        INFO("waiting for every cable to arrive at B");
+        REQUIRE(eventually([&] { return delivered(dir + "/out").size() == want.size(); },
+                           std::chrono::milliseconds{60000}));
+    }
+    CHECK(kills_mid_cable == 20);  // every kill landed in the middle of a cable
     CHECK(delivered(dir + "/out") == want);
     auto b_log = slurp(dir + "/B.log");
     auto a_log = slurp(dir + "/A.log");
     CHECK(count_of(b_log, "delivered MSG") == want.size());  // B never delivered a cable twice
     // The kills landed in the middle of cables: transmissions broken off and sent again.
     CHECK(count_of(a_log, "sending again") + count_of(b_log, "broken off") >= 10);
-    CHECK(count_of(b_log, "broken off") >= 1);  // on the relay's outgoing line too
+    // Each kill broke off the cable B was receiving from the relay.
+    CHECK(count_of(b_log, "broken off") >= 20);
     // The relay took its queue up again from its journal.
     CHECK(count_of(slurp(dir + "/R.log"), " to send on") >= 1);
     INFO(b_log);

@@ -1,5 +1,5 @@
 // Filing at run time: net_node::file and the spool directory of a station (hakto station
-// --spool).
+// --spool). In virtual time (sim::manual_timers): the spool polls when the test moves time.
 #include <filesystem>
 #include <fstream>
 
@@ -8,29 +8,21 @@
 #include <catch2/catch.hpp>
 
 #include "protocol/teletype/teletype_encoder.hpp"
+#include "sim/timers.hpp"
 #include "support/net_temp.hpp"
 #include "support/net_test_stream.hpp"
+#include "support/wait.hpp"
 #include "terminals/net/net_store.hpp"
 #include "terminals/net/node/net_node.hpp"
 #include "terminals/net/node/net_spool.hpp"
 
 namespace fs = std::filesystem;
 using namespace hakto::terminals;
+using hakto::sim::manual_timers;
 using hakto::test::memory_pair;
+using hakto::test::run_until;
 
 namespace {
-
-template <class F>
-bool run_until(boost::asio::io_context& io, F done,
-               std::chrono::milliseconds limit = std::chrono::milliseconds{5000}) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-        if (std::chrono::steady_clock::now() > end) return false;
-        io.restart();
-        io.run_one_for(std::chrono::milliseconds{5});
-    }
-    return true;
-}
 
 net_cable text_cable(const std::string& label, const std::string& to) {
     net_cable c;
@@ -86,11 +78,12 @@ std::size_t files_in(const fs::path& dir, const std::string& ext = ".txt") {
 /// A station B alone with its spool; cables addressed to B are delivered here.
 struct spooled_station {
     boost::asio::io_context io;
+    manual_timers timers;
     std::unique_ptr<net_node> node;
     std::shared_ptr<net_spool> spool;
     std::vector<std::string> log;
     spooled_station(const std::string& journal, const std::string& dir) {
-        auto made = net_node::create(io, station("B", "A", false, journal));
+        auto made = net_node::create(io, timers, station("B", "A", false, journal));
         REQUIRE(made);
         node = std::move(made.value());
         node->on_log([this](const std::string& m) { log.push_back(m); });
@@ -98,7 +91,7 @@ struct spooled_station {
         so.dir = dir;
         so.interval = std::chrono::milliseconds{10};
         auto sp =
-            net_spool::open(io, *node, so, [this](const std::string& m) { log.push_back(m); });
+            net_spool::open(timers, *node, so, [this](const std::string& m) { log.push_back(m); });
         REQUIRE(sp);
         spool = sp.value();
         node->start();
@@ -116,8 +109,11 @@ struct spooled_station {
 
 TEST_CASE("a cable filed at run time goes out like one filed at start", "[net][node][spool]") {
     boost::asio::io_context io;
-    auto a = net_node::create(io, station("A", "B", true, hakto::test::net_temp_dir("file-a")));
-    auto b = net_node::create(io, station("B", "A", false, hakto::test::net_temp_dir("file-b")));
+    manual_timers timers;
+    auto a =
+        net_node::create(io, timers, station("A", "B", true, hakto::test::net_temp_dir("file-a")));
+    auto b =
+        net_node::create(io, timers, station("B", "A", false, hakto::test::net_temp_dir("file-b")));
     REQUIRE(a);
     REQUIRE(b);
     a.value()->on_log([](const std::string&) {});
@@ -134,10 +130,11 @@ TEST_CASE("a cable filed at run time goes out like one filed at start", "[net][n
         results.push_back(r.value());
     };
     REQUIRE(a.value()->file(text_cable("RUN 1", "B"), on_done));
-    REQUIRE(run_until(io, [&] { return local_count(*b.value()) == 1; }));
+    REQUIRE(run_until(io, timers, [&] { return local_count(*b.value()) == 1; }));
     REQUIRE(a.value()->file(text_cable("RUN 2", "B"), on_done));
     REQUIRE(a.value()->file(text_cable("RUN 1", "B"), on_done));  // filed before: not again
-    REQUIRE(run_until(io, [&] { return local_count(*b.value()) == 2 && results.size() == 3; }));
+    REQUIRE(
+        run_until(io, timers, [&] { return local_count(*b.value()) == 2 && results.size() == 3; }));
     // RUN 1 filed; then RUN 1 again (told at once: filed before) and RUN 2 (once on disk).
     CHECK(results == std::vector<bool>{true, false, true});
     CHECK(a.value()->store().filed_here("RUN 2"));
@@ -186,7 +183,8 @@ TEST_CASE("the spool files good texts, rejects bad ones and never files a label 
     write_file(dir / "notes.md", "not a cable");
     {
         spooled_station s(journal, dir.string());
-        REQUIRE(run_until(s.io, [&] { return files_in(dir) == 0 && local_count(*s.node) == 1; }));
+        REQUIRE(run_until(s.io, s.timers,
+                          [&] { return files_in(dir) == 0 && local_count(*s.node) == 1; }));
         CHECK(s.node->store().filed_here("HAKTO 13"));
         CHECK(s.node->store().cables().size() == 1);
         for (const auto& [id, c] : s.node->store().cables()) CHECK(c.origin == "B");
@@ -202,8 +200,8 @@ TEST_CASE("the spool files good texts, rejects bad ones and never files a label 
         CHECK(fs::exists(dir / "notes.md"));
         // Dropped while running: filed on the next poll.
         write_file(dir / "05.txt", cable_text("HAKTO 14"));
-        REQUIRE(run_until(s.io, [&] { return local_count(*s.node) == 2; }));
-        REQUIRE(run_until(s.io, [&] { return files_in(dir / "filed") == 3; }));
+        REQUIRE(run_until(s.io, s.timers, [&] { return local_count(*s.node) == 2; }));
+        REQUIRE(run_until(s.io, s.timers, [&] { return files_in(dir / "filed") == 3; }));
     }
     // A restart: a file whose cable the journal has (a crash before the move) just moves; a new
     // one left in the directory while the station was down is filed.
@@ -211,7 +209,8 @@ TEST_CASE("the spool files good texts, rejects bad ones and never files a label 
     write_file(dir / "06.txt", cable_text("HAKTO 15"));
     {
         spooled_station s(journal, dir.string());
-        REQUIRE(run_until(s.io, [&] { return files_in(dir) == 0 && local_count(*s.node) == 3; }));
+        REQUIRE(run_until(s.io, s.timers,
+                          [&] { return files_in(dir) == 0 && local_count(*s.node) == 3; }));
         CHECK(s.node->store().cables().size() == 3);
         CHECK(s.node->store().filed_here("HAKTO 15"));
         CHECK(s.spool->filed() == 1);
@@ -276,6 +275,7 @@ TEST_CASE(
     "journal",
     "[net][node][compaction]") {
     boost::asio::io_context io;
+    manual_timers timers;
     const auto ja = hakto::test::net_temp_dir("long-a");
     auto ca = station("A", "B", true, ja);
     ca.keep_copies = 3;
@@ -285,14 +285,14 @@ TEST_CASE(
     cb.keep_copies = 3;
     cb.keep_cables = 2;
     cb.compact_bytes = 2048;
-    auto b = net_node::create(io, cb);
+    auto b = net_node::create(io, timers, cb);
     REQUIRE(b);
     b.value()->on_log([](const std::string&) {});
     std::size_t delivered = 0;
     b.value()->on_delivered([&](const net_cable&) { ++delivered; });
     b.value()->start();
     {
-        auto a = net_node::create(io, ca);
+        auto a = net_node::create(io, timers, ca);
         REQUIRE(a);
         a.value()->on_log([](const std::string&) {});
         a.value()->start();
@@ -301,11 +301,10 @@ TEST_CASE(
         b.value()->adopt(std::move(sb), false, "");
         for (int i = 1; i <= 40; ++i)
             REQUIRE(a.value()->file(text_cable(fmt::format("L{}", i), "B")));
-        REQUIRE(run_until(
-            io, [&] { return delivered == 40 && a.value()->outstanding() == 0; },
-            std::chrono::milliseconds{20000}));
+        REQUIRE(run_until(io, timers,
+                          [&] { return delivered == 40 && a.value()->outstanding() == 0; }));
         // The last 3 copies held for repeats and their cables, and 2 finished ones.
-        REQUIRE(run_until(io, [&] { return a.value()->store().cables().size() <= 5; }));
+        REQUIRE(run_until(io, timers, [&] { return a.value()->store().cables().size() <= 5; }));
         CHECK(a.value()->store().compactions() > 0);
         CHECK(b.value()->store().compactions() > 0);
         CHECK(b.value()->store().cables().size() <= 2);
@@ -313,7 +312,7 @@ TEST_CASE(
         io.restart();
         io.poll();
     }
-    auto a = net_node::create(io, ca);
+    auto a = net_node::create(io, timers, ca);
     REQUIRE(a);
     a.value()->on_log([](const std::string&) {});
     a.value()->start();
@@ -325,7 +324,8 @@ TEST_CASE(
     b.value()->adopt(std::move(sb), false, "");
     REQUIRE(a.value()->file(text_cable("L41", "B")));
     REQUIRE(a.value()->file(text_cable("L7", "B")));  // filed before the compaction: not again
-    REQUIRE(run_until(io, [&] { return delivered == 41 && a.value()->outstanding() == 0; }));
+    REQUIRE(
+        run_until(io, timers, [&] { return delivered == 41 && a.value()->outstanding() == 0; }));
     CHECK(b.value()->stats().duplicates == 0);
     CHECK(b.value()->stats().gaps == 0);
     CHECK(b.value()->store().last_received("A") == 41);
