@@ -12,6 +12,7 @@
 #include "terminals/cli/cli_options.hpp"
 #include "terminals/cli/cli_support.hpp"
 #include "terminals/exhibit/exhibit_server.hpp"
+#include "terminals/support/asio_timers.hpp"
 
 namespace hakto::terminals {
 
@@ -92,7 +93,8 @@ int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
     }
 
     boost::asio::io_context ioc{1};
-    auto server = exhibit_server::create(ioc, o);
+    asio_timers timers{ioc};
+    auto server = exhibit_server::create(ioc, timers, o);
     if (!server) {
         io.err << "hakto exhibit: " << server.error().message << "\n";
         return exit_bad_input;

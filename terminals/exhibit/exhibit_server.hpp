@@ -1,6 +1,6 @@
 #pragma once
 // The exhibit: an HTTP and WebSocket server (Boost.Beast, one io_context, one thread) that
-// serves the kiosk page and broadcasts a replay, paced by an Asio timer, to every viewer.
+// serves the kiosk page and broadcasts a replay, paced by a timer service, to every viewer.
 //
 //  * The replay runs in an attract loop: when it ends, a pause, then it starts again.
 //  * Replay events are gathered into frames, one every frame_interval at most, and each frame
@@ -16,6 +16,11 @@
 //    the loopback address, or, when an operator token is set, from any peer that gives it.
 //  * Bounds: viewers, per-viewer send queue (a slow viewer is disconnected), message size,
 //    HTTP request size, idle timeouts.
+//
+// Inside (docs/exhibit.md, "Inside"): the listener (exhibit_listener) accepts connections,
+// each an HTTP session (exhibit_http_session) that serves the page's files (exhibit_files) or
+// upgrades to a viewer session (exhibit_viewer). The viewers share the hall (exhibit_hall),
+// through which the show (exhibit_show: the runs, frames, controls; no sockets) reaches them.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -29,6 +34,7 @@
 
 #include "protocol/text/expected.hpp"
 #include "sim/pacing.hpp"
+#include "sim/timers.hpp"
 #include "terminals/replay/replay.hpp"
 
 namespace hakto::terminals {
@@ -56,6 +62,8 @@ struct exhibit_options {
     std::chrono::milliseconds frame_interval{20};
     /// A frame goes out at once when its events reach this many bytes.
     std::size_t max_frame_bytes = 64 * 1024;
+    /// Where a viewer dropped is reported, with the reason (empty: standard error).
+    std::function<void(const std::string& line)> log;
 };
 
 struct exhibit_error {
@@ -74,9 +82,11 @@ struct exhibit_stats {
 class exhibit_server {
   public:
     /// Binds and listens (nothing runs until the io_context does). The replay's scenario is
-    /// loaded here so that a bad scenario is reported before serving.
+    /// loaded here so that a bad scenario is reported before serving. The show reads the time
+    /// from `timers` and waits with them (terminals::asio_timers on `io` in the program); they
+    /// must outlive the server.
     static expected<std::unique_ptr<exhibit_server>, exhibit_error> create(
-        boost::asio::io_context& io, exhibit_options options);
+        boost::asio::io_context& io, sim::timer_service& timers, exhibit_options options);
     ~exhibit_server();
     exhibit_server(const exhibit_server&) = delete;
     exhibit_server& operator=(const exhibit_server&) = delete;
@@ -90,7 +100,8 @@ class exhibit_server {
 
     /// Called with each broadcast message just before it is queued, on the io_context's thread,
     /// for the fan-out benchmark. The time is when the message's content came to be: for a frame,
-    /// when its first (oldest) event happened; for anything else, now (steady clock).
+    /// when its first (oldest) event happened; for anything else, now (the timer service's
+    /// clock: the steady clock with asio_timers).
     using broadcast_hook =
         std::function<void(std::chrono::steady_clock::time_point, std::string_view)>;
     void on_broadcast(broadcast_hook f);

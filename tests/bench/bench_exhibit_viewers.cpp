@@ -38,6 +38,7 @@
 
 #include "bench_proc.hpp"
 #include "terminals/exhibit/exhibit_server.hpp"
+#include "terminals/support/asio_timers.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -82,7 +83,8 @@ int run_server(int viewers, const std::string& speed, int port_pipe,
     o.attract_pause = std::chrono::milliseconds{1000};
     o.max_viewers = static_cast<std::size_t>(viewers) + 10;
     asio::io_context io{1};
-    auto created = hakto::terminals::exhibit_server::create(io, o);
+    hakto::terminals::asio_timers timers{io};
+    auto created = hakto::terminals::exhibit_server::create(io, timers, o);
     if (!created) {
         std::fprintf(stderr, "bench_exhibit_viewers: %s\n", created.error().message.c_str());
         return 1;
