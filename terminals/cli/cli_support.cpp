@@ -2,9 +2,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -34,12 +34,12 @@ std::optional<po::variables_map> parse_arguments(
         // --config FILE: the same options as "name = value" lines; the command line wins.
         if (options.find_nothrow("config", false) && vm.count("config")) {
             auto path = vm["config"].as<std::string>();
-            std::ifstream f(path);
-            if (!f) {
-                io.err << "hakto " << name << ": --config " << path
-                       << ": cannot open: " << std::strerror(errno) << "\n";
+            auto text = sim::read_file(path, 1u << 20);
+            if (!text) {
+                io.err << "hakto " << name << ": --config " << text.error().message() << "\n";
                 return std::nullopt;
             }
+            std::istringstream f(text.value());
             try {
                 po::store(po::parse_config_file(f, options), vm);
             } catch (const po::error& e) {
