@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "protocol/text/text_util.hpp"
+
 namespace hakto::protocol {
 
 expected<std::vector<std::string>, template_error> check_template(
@@ -11,11 +13,13 @@ expected<std::vector<std::string>, template_error> check_template(
     std::vector<std::string> names;
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '}')
-            return template_error{fmt::format("a '}}' without its '{{' at character {}", i + 1)};
+            return template_error{
+                fmt::format("a '}}' without its '{{' at character {}", column_of(text, i))};
         if (text[i] != '{') continue;
         auto close = text.find('}', i);
         if (close == std::string_view::npos)
-            return template_error{fmt::format("a '{{' without its '}}' at character {}", i + 1)};
+            return template_error{
+                fmt::format("a '{{' without its '}}' at character {}", column_of(text, i))};
         auto name = text.substr(i + 1, close - i - 1);
         if (std::find(known.begin(), known.end(), name) == known.end()) {
             std::string list;

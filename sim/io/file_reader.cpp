@@ -52,7 +52,8 @@ expected<std::string, file_error> read_stream(std::istream& in, const std::strin
 expected<void, file_error> write_file_atomically(const std::string& path, std::string_view data) {
     const std::string tmp = path + ".tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return file_error{file_error_kind::cannot_open, tmp, std::strerror(errno)};
+    // Errors name the file asked for; the temporary name is this function's own business.
+    if (fd < 0) return file_error{file_error_kind::cannot_open, path, std::strerror(errno)};
     std::size_t done = 0;
     while (done < data.size()) {
         auto n = ::write(fd, data.data() + done, data.size() - done);
@@ -61,15 +62,18 @@ expected<void, file_error> write_file_atomically(const std::string& path, std::s
             auto reason = std::strerror(errno);
             ::close(fd);
             ::unlink(tmp.c_str());
-            return file_error{file_error_kind::write_failed, tmp, reason};
+            return file_error{file_error_kind::write_failed, path, reason};
         }
         done += static_cast<std::size_t>(n);
     }
     // On disk before it takes the name: a crash leaves the old file or the new, never half.
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        auto reason = std::strerror(errno);
+    // Closed whether or not fsync succeeded; the first failure is the one reported.
+    const int sync_errno = ::fsync(fd) == 0 ? 0 : errno;
+    const int close_errno = ::close(fd) == 0 ? 0 : errno;
+    if (sync_errno != 0 || close_errno != 0) {
+        auto reason = std::strerror(sync_errno != 0 ? sync_errno : close_errno);
         ::unlink(tmp.c_str());
-        return file_error{file_error_kind::write_failed, tmp, reason};
+        return file_error{file_error_kind::write_failed, path, reason};
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         auto reason = std::strerror(errno);
