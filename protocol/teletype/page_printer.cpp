@@ -93,4 +93,23 @@ std::string page_printer::text() const {
     return out;
 }
 
+std::string page_copy_text(const code_meaning& m, bool slashed_zero, bool bell) {
+    switch (m.function) {
+        case code_function::print:
+            if (slashed_zero && m.character == U'0')
+                return "\xC3\x98";  // Ø, as the type printed it
+            return utf8::encode(m.character);
+        case code_function::space:
+            return " ";
+        case code_function::carriage_return:
+            return "\r";
+        case code_function::line_feed:
+            return "\n";
+        case code_function::bell:
+            return bell ? "\a" : "";
+        default:
+            return {};
+    }
+}
+
 }  // namespace hakto::protocol

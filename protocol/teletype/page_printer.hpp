@@ -64,4 +64,9 @@ class page_printer {
     std::size_t wru_ = 0;
 };
 
+/// What one code adds to a page copy kept as text (a transcript, a screen): the printed character
+/// as UTF-8 (the digit 0 as Ø with `slashed_zero`), " " for SP, "\r" and "\n" for CR and LF,
+/// "\a" for BELL when `bell`; nothing for the shifts, NUL, WRU and an unassigned figure.
+std::string page_copy_text(const code_meaning& m, bool slashed_zero, bool bell = false);
+
 }  // namespace hakto::protocol

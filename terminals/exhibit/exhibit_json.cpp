@@ -6,6 +6,7 @@
 
 #include "protocol/cable/cable_parser.hpp"
 #include "protocol/cable/precedence.hpp"
+#include "protocol/teletype/page_printer.hpp"
 #include "protocol/text/utf8.hpp"
 #include "sim/clock.hpp"
 #include "terminals/explain/explain.hpp"
@@ -18,22 +19,7 @@ std::string dump(const json& j) {
 }
 
 std::string glyph(const protocol::code_meaning& m) {
-    using protocol::code_function;
-    switch (m.function) {
-        case code_function::print:
-            if (m.character == U'0') return "\xC3\x98";
-            return protocol::utf8::encode(m.character);
-        case code_function::space:
-            return " ";
-        case code_function::carriage_return:
-            return "\r";
-        case code_function::line_feed:
-            return "\n";
-        case code_function::bell:
-            return "\a";
-        default:
-            return {};
-    }
+    return protocol::page_copy_text(m, /*slashed_zero=*/true, /*bell=*/true);
 }
 
 std::int64_t epoch_ms(sim::sim_time t) {

@@ -4,33 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "protocol/teletype/page_printer.hpp"
 #include "protocol/teletype/teletype_code.hpp"
 #include "terminals/memo/memo_writer.hpp"
 #include "terminals/replay/replay_event_json.hpp"
 
 namespace hakto::terminals {
 
-using protocol::code_function;
-
 namespace {
-
-/// What a printed code puts on the page, as UTF-8 (empty for shifts and NUL).
-std::string glyph(const protocol::code_meaning& m, bool slashed_zero) {
-    switch (m.function) {
-        case code_function::print:
-            if (slashed_zero && m.character == U'0')
-                return "\xC3\x98";  // Ø, as the type printed it
-            return protocol::utf8::encode(m.character);
-        case code_function::space:
-            return " ";
-        case code_function::carriage_return:
-            return "\r";
-        case code_function::line_feed:
-            return "\n";
-        default:
-            return {};
-    }
-}
 
 std::string memo_block(const replay_event& e, bool compare) {
     if (!e.memo) return {};
@@ -71,7 +52,7 @@ void transcript_renderer::event(const replay_event& e) {
                 out_ << fmt::format("---- page copy at {} ----\n", e.station);
             }
             auto m = decoder_.feed(e.delivered);
-            auto g = glyph(m, options_.slashed_zero);
+            auto g = protocol::page_copy_text(m, options_.slashed_zero);
             if (g == "\n")
                 flush_line(e.cable);
             else if (g == "\r") {
@@ -160,7 +141,7 @@ void terminal_renderer::event(const replay_event& e) {
                 out_ << fmt::format("\n\x1b[2m{}  the page printer at {} starts: {}\x1b[0m\n\n",
                                     zulu(e.at), e.station, e.cable);
             }
-            auto g = glyph(decoder_.feed(e.delivered), options_.slashed_zero);
+            auto g = protocol::page_copy_text(decoder_.feed(e.delivered), options_.slashed_zero);
             out_ << g;
             if (g == "\n") status(e);
             out_ << std::flush;

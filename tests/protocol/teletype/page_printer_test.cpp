@@ -127,3 +127,20 @@ TEST_CASE("a lost LF overprints the next line on the same one") {
     CHECK(printer.lines() == lines_t{"LINE 2NE"});
     CHECK(printer.overprints() == 5);
 }
+
+TEST_CASE("page_copy_text: what one code adds to a page copy kept as text") {
+    using hakto::protocol::code_function;
+    using hakto::protocol::code_meaning;
+    using hakto::protocol::page_copy_text;
+    CHECK(page_copy_text(code_meaning::printed(U'A'), false) == "A");
+    CHECK(page_copy_text(code_meaning::printed(U'0'), false) == "0");
+    CHECK(page_copy_text(code_meaning::printed(U'0'), true) == "\xC3\x98");  // Ø
+    CHECK(page_copy_text(code_meaning::control(code_function::space), false) == " ");
+    CHECK(page_copy_text(code_meaning::control(code_function::carriage_return), false) == "\r");
+    CHECK(page_copy_text(code_meaning::control(code_function::line_feed), false) == "\n");
+    CHECK(page_copy_text(code_meaning::control(code_function::bell), false).empty());
+    CHECK(page_copy_text(code_meaning::control(code_function::bell), false, true) == "\a");
+    for (auto f : {code_function::nul, code_function::figures, code_function::letters,
+                   code_function::who_are_you, code_function::unassigned})
+        CHECK(page_copy_text(code_meaning::control(f), true, true).empty());
+}
