@@ -9,6 +9,8 @@
 #include "protocol/teletype/teletype_encoder.hpp"
 #include "sim/circuit.hpp"
 #include "sim/clock.hpp"
+#include "support/sim_times.hpp"
+#include "support/teletype_codes.hpp"
 
 using namespace hakto::sim;
 namespace proto = hakto::protocol;
@@ -16,16 +18,9 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using state = circuit::state;
 
+using hakto::test::t0;
+
 namespace {
-
-constexpr sim_time t0 = make_sim_time(std::chrono::year{1972} / std::chrono::June / 21,
-                                      std::chrono::hours{16}, std::chrono::minutes{15});
-
-std::vector<code> encode(std::string_view text) {
-    auto e = proto::encode(text);
-    REQUIRE(e.has_value());
-    return e.value().codes;
-}
 
 circuit make(circuit_config cfg) {
     auto c = circuit::create(std::move(cfg));
@@ -91,7 +86,7 @@ TEST_CASE("a transmission logs idle -> transmitting -> idle with closed-form tim
 
 TEST_CASE("a busy circuit and time going backwards are refused, nothing logged") {
     circuit c = make(plain_config());
-    const std::vector<code> codes = encode("RYRYRYRYRY");
+    const std::vector<code> codes = hakto::test::encode_text("RYRYRYRYRY");
     auto first = c.transmit(t0, codes);
     REQUIRE(first.has_value());
     auto busy = c.transmit(t0 + milliseconds{500}, codes);
@@ -116,7 +111,7 @@ TEST_CASE("a busy circuit and time going backwards are refused, nothing logged")
 
 TEST_CASE("interrupt: the character in progress completes, the rest is cut") {
     circuit c = make(plain_config(milliseconds{100}));
-    const std::vector<code> routine = encode(paragraph);
+    const std::vector<code> routine = hakto::test::encode_text(paragraph);
     REQUIRE(c.transmit(t0, routine, "ROUTINE").has_value());
     const line_profile& p = profile_60wpm();
     // Halfway through frame 40.
@@ -138,7 +133,7 @@ TEST_CASE("interrupt: the character in progress completes, the rest is cut") {
     CHECK(c.totals().counters.line.chars_sent == 41);
 
     // The FLASH goes once the character in progress has left.
-    const std::vector<code> flash = encode("Z FLASH");
+    const std::vector<code> flash = hakto::test::encode_text("Z FLASH");
     auto early = c.transmit(at + milliseconds{1}, flash, "FLASH");
     REQUIRE_FALSE(early.has_value());
     CHECK(early.error().kind == circuit_error_kind::busy);
@@ -159,7 +154,7 @@ TEST_CASE("interrupt: the character in progress completes, the rest is cut") {
 
 TEST_CASE("interrupted -> idle by clear, interrupt at the very start lets one character through") {
     circuit c = make(plain_config());
-    const std::vector<code> codes = encode("THE QUICK BROWN FOX");
+    const std::vector<code> codes = hakto::test::encode_text("THE QUICK BROWN FOX");
     REQUIRE(c.transmit(t0, codes).has_value());
     auto cut = c.interrupt(t0 + std::chrono::nanoseconds{1}, "stop");
     REQUIRE(cut.has_value());
@@ -176,7 +171,7 @@ TEST_CASE("interrupted -> idle by clear, interrupt at the very start lets one ch
 
 TEST_CASE("out of service: refused traffic, a transmission cut at once, restore") {
     circuit c = make(plain_config());
-    const std::vector<code> codes = encode(paragraph);
+    const std::vector<code> codes = hakto::test::encode_text(paragraph);
     REQUIRE(c.take_out_of_service(t0, "radio blackout").has_value());
     CHECK(c.current() == state::out_of_service);
     auto refused = c.transmit(t0 + seconds{1}, codes);
@@ -215,7 +210,7 @@ TEST_CASE("on-line crypto: ciphertext on the line, plain text at the far end, ke
     circuit_config cfg = plain_config();
     cfg.crypto = crypto_setup{near, far, 0, 0, resync_params{}};
     circuit c = make(cfg);
-    const std::vector<code> codes = encode(paragraph);
+    const std::vector<code> codes = hakto::test::encode_text(paragraph);
     auto t = c.transmit(t0, codes);
     REQUIRE(t.has_value());
     CHECK(t.value().on_line != codes);
@@ -258,7 +253,7 @@ TEST_CASE("a frame lost on the line slips the far end's key until the operator w
     circuit_config cfg = plain_config(milliseconds{30});
     cfg.crypto = crypto_setup{near, far, 0, 0, resync_params{}};
     circuit c = make(cfg);
-    const std::vector<code> codes = encode(paragraph);
+    const std::vector<code> codes = hakto::test::encode_text(paragraph);
     // The LTRS after "2." is all mark: with its start element hit, no frame starts there, and
     // the far end's reader stays one key character behind. The start element is a line
     // element: the hit is on the ciphertext, which for that frame is LTRS ⊕ key.
@@ -312,7 +307,7 @@ TEST_CASE("a noisy circuit is deterministic for its seed") {
     cfg.noise->independent = independent_errors{5e-3};
     circuit a = make(cfg);
     circuit b = make(cfg);
-    const std::vector<code> codes = encode(paragraph);
+    const std::vector<code> codes = hakto::test::encode_text(paragraph);
     const auto ta = a.transmit(t0, codes).value();
     const auto tb = b.transmit(t0, codes).value();
     CHECK(ta.delivered == tb.delivered);

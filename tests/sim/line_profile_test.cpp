@@ -6,9 +6,12 @@
 
 #include "sim/clock.hpp"
 #include "sim/line_profile.hpp"
+#include "support/sim_times.hpp"
 
 using namespace hakto::sim;
 using std::chrono::nanoseconds;
+
+using hakto::test::t0;
 
 namespace {
 
@@ -19,9 +22,6 @@ const line_profile& get(const char* name) {
     keep.push_back(p.value());
     return keep.back();
 }
-
-constexpr sim_time t0 = make_sim_time(std::chrono::year{1972} / std::chrono::June / 21,
-                                      std::chrono::hours{16}, std::chrono::minutes{15});
 
 }  // namespace
 

@@ -13,22 +13,17 @@
 #include "sim/clock.hpp"
 #include "sim/line_profile.hpp"
 #include "sim/noise.hpp"
+#include "support/sim_times.hpp"
+#include "support/teletype_codes.hpp"
 
 using namespace hakto::sim;
 namespace proto = hakto::protocol;
 namespace codes = hakto::protocol::codes;
 using std::chrono::seconds;
 
+using hakto::test::t0;
+
 namespace {
-
-constexpr sim_time t0 = make_sim_time(std::chrono::year{1972} / std::chrono::June / 21,
-                                      std::chrono::hours{16}, std::chrono::minutes{15});
-
-std::vector<code> encode(std::string_view text) {
-    auto e = proto::encode(text);
-    REQUIRE(e.has_value());
-    return e.value().codes;
-}
 
 std::string decode(const std::vector<code>& c) {
     return proto::decode(c);
@@ -41,7 +36,7 @@ noise_model make(noise_config cfg) {
 }
 
 // Pseudo-random frames (not a property of the noise: only a stream to send).
-std::vector<code> random_codes(std::uint64_t seed, std::size_t n) {
+std::vector<code> random_frames(std::uint64_t seed, std::size_t n) {
     xoshiro256ss g(seed);
     std::vector<code> out(n);
     for (code& c : out) {
@@ -137,7 +132,8 @@ TEST_CASE("xoshiro256** and SplitMix64 give the published sequences") {
 }
 
 TEST_CASE("a clean line delivers every frame in step") {
-    const std::vector<code> sent = encode("RYRYRYRY THE QUICK BROWN FOX 1234567890\r\n");
+    const std::vector<code> sent =
+        hakto::test::encode_text("RYRYRYRY THE QUICK BROWN FOX 1234567890\r\n");
     for (const line_profile& p : standard_profiles()) {
         const line_result r = receive_elements(p, sent, {});
         CHECK(r.delivered == sent);
@@ -176,7 +172,7 @@ TEST_CASE("the same seed gives the same errors, splitting a transmission changes
     cfg.seed = 7;
     cfg.independent = independent_errors{2e-3};
     cfg.bursts = gilbert_elliott{1e-5, 0.3, 1e-3, 0.05};
-    const std::vector<code> sent = random_codes(1, 20'000);
+    const std::vector<code> sent = random_frames(1, 20'000);
     noise_model a = make(cfg);
     noise_model b = make(cfg);
     const line_result ra = a.transmit(profile_60wpm(), t0, sent);
@@ -264,7 +260,7 @@ TEST_CASE("the fast receiver agrees with a tick-by-tick reference receiver") {
     xoshiro256ss g(2024);
     for (const line_profile& p : standard_profiles()) {
         for (int trial = 0; trial < 300; ++trial) {
-            const std::vector<code> sent = random_codes(g.next(), 40);
+            const std::vector<code> sent = random_frames(g.next(), 40);
             std::vector<std::uint64_t> changed;
             // A few hits, sometimes in runs, anywhere: start, data and stop elements alike.
             const std::uint64_t hits = g.next() % 6;
@@ -289,7 +285,7 @@ TEST_CASE("the fast receiver agrees with a tick-by-tick reference receiver") {
 
 TEST_CASE("a data element hit gives another letter of the same shift") {
     // HELLO: H is 0x14 (10100); its data element 1 turned to mark gives 0x15, Y.
-    const std::vector<code> sent = encode("HELLO");
+    const std::vector<code> sent = hakto::test::encode_text("HELLO");
     REQUIRE(sent == std::vector<code>{codes::ltrs, 0x14, 0x01, 0x12, 0x12, 0x18});
     noise_model m;
     m.force_error(element_index(1, 1));
@@ -305,7 +301,7 @@ TEST_CASE("a data element hit gives another letter of the same shift") {
 
 TEST_CASE("a hit turning FIGS into LTRS prints letters for figures until the next shift") {
     // FIGS is 11011; data element 3 (bit 2) turned to mark gives 11111, LTRS: 123 reads QWE.
-    const std::vector<code> sent = encode("123 456");
+    const std::vector<code> sent = hakto::test::encode_text("123 456");
     REQUIRE(sent.front() == codes::figs);
     noise_model m;
     m.force_error(element_index(0, 3));
@@ -317,7 +313,7 @@ TEST_CASE("a hit turning FIGS into LTRS prints letters for figures until the nex
 
 TEST_CASE("a hit turning LTRS into FIGS prints figures for letters until the next shift") {
     // LTRS 11111 with data element 3 to space is FIGS: BOAT reads ?9-5 (US-TTY figures).
-    const std::vector<code> sent = encode("BOAT 1 CAT");
+    const std::vector<code> sent = hakto::test::encode_text("BOAT 1 CAT");
     REQUIRE(sent.front() == codes::ltrs);
     noise_model m;
     m.force_error(element_index(0, 3));
@@ -340,7 +336,7 @@ TEST_CASE("a lost CR overprints, CR sent twice survives one hit, a lost LF overp
     {
         // One CR: 0x08 (01000) with data element 4 to space is NUL. The carriage stays at
         // column 71, so X prints there, Y in 72 and Z piles on Y.
-        const std::vector<code> sent = encode(long_line + "\r\nXYZ\r\n");
+        const std::vector<code> sent = hakto::test::encode_text(long_line + "\r\nXYZ\r\n");
         const std::size_t cr = 71;  // LTRS, 70 letters, then CR
         REQUIRE(sent[cr] == codes::cr);
         noise_model m;
@@ -356,7 +352,7 @@ TEST_CASE("a lost CR overprints, CR sent twice survives one hit, a lost LF overp
     }
     {
         // CR CR LF: one CR hit changes nothing on the page.
-        const std::vector<code> sent = encode(long_line + "\r\r\nXYZ\r\r\n");
+        const std::vector<code> sent = hakto::test::encode_text(long_line + "\r\r\nXYZ\r\r\n");
         noise_model m;
         m.force_error(element_index(71, 4));
         const line_result r = m.transmit(profile_60wpm(), t0, sent);
@@ -366,7 +362,7 @@ TEST_CASE("a lost CR overprints, CR sent twice survives one hit, a lost LF overp
     }
     {
         // LF 0x02 (00010) with data element 2 to space is NUL: XYZ prints over ABC.
-        const std::vector<code> sent = encode("ABC\r\nXYZ");
+        const std::vector<code> sent = hakto::test::encode_text("ABC\r\nXYZ");
         REQUIRE(sent[5] == codes::lf);
         noise_model m;
         m.force_error(element_index(5, 2));
@@ -381,7 +377,7 @@ TEST_CASE("a lost start element: the receiver slips, then re-synchronises on a r
     {
         // LTRS is all mark: without its start element the whole frame is mark and the
         // receiver frames on the next start. One frame lost, the rest in step.
-        const std::vector<code> sent = encode("ABC");  // LTRS A B C
+        const std::vector<code> sent = hakto::test::encode_text("ABC");  // LTRS A B C
         noise_model m;
         m.force_error(element_index(0, start_element));
         const line_result r = m.transmit(p, t0, sent);
@@ -393,7 +389,7 @@ TEST_CASE("a lost start element: the receiver slips, then re-synchronises on a r
     {
         // RYRY...: Y (10101) without its start frames on the space of its data element 2; the
         // characters after it are read out of step until a stop sample lands before a start.
-        const std::vector<code> sent = encode("RYRYRYRYRYRYRYRYRYRY");
+        const std::vector<code> sent = hakto::test::encode_text("RYRYRYRYRYRYRYRYRYRY");
         noise_model m;
         m.force_error(element_index(2, start_element));
         const line_result r = m.transmit(p, t0, sent);
@@ -421,7 +417,8 @@ TEST_CASE("a lost start element: the receiver slips, then re-synchronises on a r
 
 TEST_CASE("a scheduled line break: frames lost or read as blanks, then re-synchronisation") {
     const line_profile& p = profile_60wpm();
-    const std::vector<code> sent = encode("THE QUICK BROWN FOX JUMPS OVER THE LAZY DOG 0123456789");
+    const std::vector<code> sent =
+        hakto::test::encode_text("THE QUICK BROWN FOX JUMPS OVER THE LAZY DOG 0123456789");
     {
         // Break from the start of frame 10 to the start of the stop element of frame 19.
         const outage_window w{p.frame_start(t0, 10), p.element_start(t0, 19, stop_element),
@@ -478,7 +475,7 @@ TEST_CASE("random outages: Poisson onsets and exponential lengths at the configu
     cfg.seed = 5;
     cfg.fades = random_outages{120.0, seconds{1}, outage_fill::random, std::nullopt};
     noise_model m = make(cfg);
-    const std::vector<code> sent = random_codes(3, 44'100);  // 7,200 s at 60 wpm
+    const std::vector<code> sent = random_frames(3, 44'100);  // 7,200 s at 60 wpm
     const line_result r = m.transmit(p, t0, sent);
     const double expected = 120.0 * 2.0 * to_seconds(p.frames(44'100)) / 7200.0;
     CHECK(std::abs(static_cast<double>(m.fades_drawn()) - expected) <= 4 * std::sqrt(expected));

@@ -2,14 +2,24 @@
 // Test helper: every field of two cables compared, the differences named ("to[1].serial: 4733
 // vs none"), so a round-trip test says what it lost. Layout and input positions are not fields.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "protocol/cable/cable.hpp"
+#include "protocol/cable/cable_parser.hpp"
 #include "protocol/cable/series_tag.hpp"
 
 namespace hakto::test {
+
+/// The first note for the reader with this diagnostic code, or null.
+inline const protocol::diagnostic* find_code(const protocol::document& d, std::string_view code) {
+    for (const auto& x : d.notes_for_reader)
+        if (x.code == code) return &x;
+    return nullptr;
+}
+
 
 namespace detail {
 

@@ -22,6 +22,10 @@ inline std::string read_file(const std::string& path) {
 inline std::string shared_path(const std::string& rel) {
     return std::string{HAKTO_SHARED_DIR} + "/" + rel;
 }
+/// The TEI file of FRUS 1969-1976 vol. E-13 document `n` in the reference material.
+inline std::string frus_path(int n) {
+    return shared_path("frus/frus1969-76ve13-d" + std::to_string(n) + ".xml");
+}
 /// True when the reference material at shared_path(rel) is there. When it is not, says so with
 /// the "HAKTO-SKIP:" line that CTest reports as a skip (tests/CMakeLists.txt), and the test
 /// returns at once:

@@ -4,17 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include "protocol/cable/cable_parser.hpp"
+#include "support/cable_fields.hpp"
 #include "support/files.hpp"
 
 using namespace hakto::protocol;
 
-namespace {
+using hakto::test::find_code;
 
-const diagnostic* find_code(const document& d, std::string_view code) {
-    for (const auto& x : d.notes_for_reader)
-        if (x.code == code) return &x;
-    return nullptr;
-}
+namespace {
 
 std::size_t count_code(const document& d, std::string_view code) {
     return static_cast<std::size_t>(

@@ -18,13 +18,9 @@
 
 using namespace hakto::protocol;
 
-namespace {
+using hakto::test::find_code;
 
-const diagnostic* find_code(const document& d, std::string_view code) {
-    for (const auto& x : d.notes_for_reader)
-        if (x.code == code) return &x;
-    return nullptr;
-}
+namespace {
 
 std::vector<std::string> split_tab(const std::string& line) {
     std::vector<std::string> out;

@@ -4,15 +4,14 @@
 #include <vector>
 
 #include "protocol/teletype/teletype_decoder.hpp"
+#include "support/teletype_codes.hpp"
 
 using namespace hakto::protocol;
 using codes_t = std::vector<code>;
 
-namespace {
-constexpr code FIGS = 0x1B;
-constexpr code LTRS = 0x1F;
-constexpr code SP = 0x04;
-}  // namespace
+using hakto::test::FIGS;
+using hakto::test::LTRS;
+using hakto::test::SP;
 
 TEST_CASE("the receiver starts in LETTERS and follows the shifts") {
     teletype_decoder rx;

@@ -8,15 +8,17 @@
 
 #include "protocol/teletype/teletype_decoder.hpp"
 #include "protocol/teletype/teletype_encoder.hpp"
+#include "support/teletype_codes.hpp"
 
 using namespace hakto::protocol;
 using codes_t = std::vector<code>;
 
+using hakto::test::FIGS;
+using hakto::test::LTRS;
+using hakto::test::SP;
+
 namespace {
 
-constexpr code FIGS = 0x1B;
-constexpr code LTRS = 0x1F;
-constexpr code SP = 0x04;
 constexpr code CR = 0x08;
 constexpr code LF = 0x02;
 

@@ -11,6 +11,7 @@
 #include "sim/crypto/crypto.hpp"
 #include "sim/crypto/text_score_tables.hpp"
 #include "sim/noise.hpp"
+#include "support/teletype_codes.hpp"
 
 using namespace hakto::sim;
 namespace proto = hakto::protocol;
@@ -43,12 +44,6 @@ const char* const hakto12 =
     "5. THEY ARE GOING TO EXTRAORDINARY LENGTHS TO SHOW HOSPITALITY TO US.\r\r\n"
     "WARM REGARDS\r\r\n";
 
-std::vector<code> encode(std::string_view text) {
-    auto e = proto::encode(text);
-    REQUIRE(e.has_value());
-    return e.value().codes;
-}
-
 std::vector<code> encrypt_all(key_reader& r, const std::vector<code>& plain) {
     auto c = r.encrypt(plain);
     REQUIRE(c.has_value());
@@ -72,9 +67,9 @@ TEST_CASE("Vernam: each line code XOR one key code, A xor B = G") {
     // Vernam's patent example: A (++---) combined with B (+--++) gives G (-+-++).
     CHECK(vernam(0x03, 0x19) == 0x1A);
     CHECK(vernam(0x1A, 0x19) == 0x03);  // the same operation decrypts
-    const std::vector<code> a = encode("A");
-    const std::vector<code> b = encode("B");
-    const std::vector<code> g = encode("G");
+    const std::vector<code> a = hakto::test::encode_text("A");
+    const std::vector<code> b = hakto::test::encode_text("B");
+    const std::vector<code> g = hakto::test::encode_text("G");
     CHECK(vernam(a.back(), b.back()) == g.back());
     // Only five elements: anything above is masked off.
     CHECK(vernam(0xE3, 0x19) == 0x1A);
@@ -111,7 +106,7 @@ TEST_CASE("round trip: the far end's copy at the same position gives back every 
     const auto [near, far] = key_tape::punch_pair(42, 5000);
     key_reader sender(near, 100);
     key_reader receiver(far, 100);
-    const std::vector<code> plain = encode(hakto12);
+    const std::vector<code> plain = hakto::test::encode_text(hakto12);
     const std::vector<code> cipher = encrypt_all(sender, plain);
     REQUIRE(cipher.size() == plain.size());
     // One key code per line code, shifts, CR and LF included.
@@ -200,7 +195,7 @@ TEST_CASE("key is never reused: the tape refuses and records it") {
 }
 
 TEST_CASE("depth: one key used twice gives c1 xor c2 = p1 xor p2, and the detector sees it") {
-    const std::vector<code> all = encode(hakto12);
+    const std::vector<code> all = hakto::test::encode_text(hakto12);
     REQUIRE(all.size() >= 1100);
     const std::vector<code> p1(all.begin(), all.begin() + 550);
     const std::vector<code> p2(all.begin() + 550, all.begin() + 1100);
@@ -244,7 +239,7 @@ TEST_CASE("depth: one key used twice gives c1 xor c2 = p1 xor p2, and the detect
 }
 
 TEST_CASE("the text score separates plain text from random codes") {
-    const std::vector<code> plain = encode(hakto12);
+    const std::vector<code> plain = hakto::test::encode_text(hakto12);
     xoshiro256ss g(3);
     std::vector<code> noise(plain.size());
     for (code& c : noise) {
@@ -257,7 +252,7 @@ TEST_CASE("the text score separates plain text from random codes") {
 }
 
 TEST_CASE("a slip garbles the text until the receiving operator walks the tape back into step") {
-    const std::vector<code> plain = encode(hakto12);
+    const std::vector<code> plain = hakto::test::encode_text(hakto12);
     const auto [near, far] = key_tape::punch_pair(1972, 4000);
 
     struct slip_case {
@@ -308,7 +303,7 @@ TEST_CASE("a slip garbles the text until the receiving operator walks the tape b
 }
 
 TEST_CASE("the walk is reported exactly for a fixed text and key") {
-    const std::vector<code> plain = encode(hakto12);
+    const std::vector<code> plain = hakto::test::encode_text(hakto12);
     const key_tape tape = key_tape::punch(5, 4000);
     key_reader sender(tape);
     std::vector<code> cipher = encrypt_all(sender, plain);
@@ -325,7 +320,7 @@ TEST_CASE("the walk is reported exactly for a fixed text and key") {
 }
 
 TEST_CASE("without a slip the operator never walks the tape") {
-    const std::vector<code> plain = encode(hakto12);
+    const std::vector<code> plain = hakto::test::encode_text(hakto12);
     for (std::uint64_t seed = 1; seed <= 20; ++seed) {
         const key_tape tape = key_tape::punch(seed, 4000);
         key_reader sender(tape);
@@ -425,7 +420,7 @@ class reference_receiver {
 }  // namespace
 
 TEST_CASE("the receiver's running text score decides as plain_text_score over the window") {
-    const std::vector<code> text = encode(hakto12);
+    const std::vector<code> text = hakto::test::encode_text(hakto12);
     xoshiro256ss g(2024);
     for (int trial = 0; trial < 60; ++trial) {
         INFO("trial " << trial);

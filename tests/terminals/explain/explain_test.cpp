@@ -354,11 +354,7 @@ TEST_CASE("the real program: hakto explain writes plain text to a pipe") {
     CHECK(out.find("\x1b[") == std::string::npos);
 }
 
-namespace {
-std::string frus_path(int n) {
-    return hakto::test::shared_path(fmt::format("frus/frus1969-76ve13-d{}.xml", n));
-}
-}  // namespace
+using hakto::test::frus_path;
 
 TEST_CASE("hakto explain on FRUS doc 140 (HAKTO 7): the garbles where they stand") {
     if (!hakto::test::have_shared("frus/frus1969-76ve13-d140.xml")) return;

@@ -20,6 +20,7 @@ using namespace hakto::terminals;
 
 namespace {
 
+using hakto::test::frus_path;
 using hakto::test::run;
 using hakto::test::run_result;
 
@@ -327,10 +328,6 @@ TEST_CASE("import-frus: the CLI on a synthetic file, in all three formats") {
 }
 
 namespace {
-
-std::string frus_path(int n) {
-    return hakto::test::shared_path("frus/frus1969-76ve13-d" + std::to_string(n) + ".xml");
-}
 
 /// The <div type="document"> of a one-document file, as it stands there.
 std::string document_div(int n) {

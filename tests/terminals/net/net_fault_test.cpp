@@ -24,10 +24,6 @@ using hakto::test::run_until;
 
 namespace {
 
-std::string temp_dir(const std::string& name) {
-    return hakto::test::net_temp_dir(name);
-}
-
 void fs_remove(const std::string& dir) {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
@@ -161,7 +157,9 @@ TEST_CASE(
         std::size_t n = 0;
         for (;; ++n) {
             INFO("crypto " << crypto << ", failure after " << n << " operations");
-            auto ja = temp_dir("fault-a"), jb = temp_dir("fault-b"), out = temp_dir("fault-out");
+            auto ja = hakto::test::net_temp_dir("fault-a"),
+                 jb = hakto::test::net_temp_dir("fault-b"),
+                 out = hakto::test::net_temp_dir("fault-out");
             std::multiset<std::string> announced;  // on_delivered, over both lives of B
             bool tripped = false;
             std::map<std::string, int> stored_copies;

@@ -22,12 +22,13 @@ bool have_minimodem() {
     return std::system("minimodem --version > /dev/null 2>&1") == 0;
 }
 
-struct scratch {
+struct minimodem_scratch {
     fs::path dir;
-    scratch() : dir(fs::temp_directory_path() / ("hakto-minimodem-" + std::to_string(getpid()))) {
+    minimodem_scratch()
+        : dir(fs::temp_directory_path() / ("hakto-minimodem-" + std::to_string(getpid()))) {
         fs::create_directories(dir);
     }
-    ~scratch() {
+    ~minimodem_scratch() {
         std::error_code ec;
         fs::remove_all(dir, ec);
     }
@@ -49,7 +50,7 @@ TEST_CASE("minimodem decodes what hakto writes") {
         WARN("minimodem is not installed (scripts/install-deps installs it): interop test skipped");
         return;
     }
-    scratch s;
+    minimodem_scratch s;
     for (int rate : {48000, 8000}) {
         INFO(rate << " Hz");
         auto e = run({"audio", "encode", "--raw-line-ends", "--usos", "--rate",
@@ -69,7 +70,7 @@ TEST_CASE("hakto decodes what minimodem writes") {
         WARN("minimodem is not installed (scripts/install-deps installs it): interop test skipped");
         return;
     }
-    scratch s;
+    minimodem_scratch s;
     {
         std::ofstream f(s("in.txt"), std::ios::binary);
         f << text;

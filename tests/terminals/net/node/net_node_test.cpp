@@ -11,6 +11,7 @@
 
 #include "protocol/teletype/teletype_encoder.hpp"
 #include "sim/timers.hpp"
+#include "support/net_node_fixtures.hpp"
 #include "support/net_temp.hpp"
 #include "support/net_test_stream.hpp"
 #include "support/wait.hpp"
@@ -25,51 +26,13 @@ namespace wire = hakto::protocol::wire;
 using namespace hakto::terminals;
 using namespace std::chrono_literals;
 using hakto::sim::manual_timers;
+using hakto::test::local_count;
 using hakto::test::memory_pair;
 using hakto::test::run_until;
+using hakto::test::station;
+using hakto::test::text_cable;
 
 namespace {
-
-std::string temp_dir(const std::string& name) {
-    return hakto::test::net_temp_dir(name);
-}
-
-net_cable text_cable(const std::string& label, const std::string& text,
-                     hakto::protocol::precedence p = hakto::protocol::precedence::routine) {
-    net_cable c;
-    c.label = label;
-    c.origin = "A";
-    c.addressees = {"B"};
-    c.precedence = static_cast<std::uint8_t>(p);
-    auto codes = hakto::protocol::encode(text);
-    REQUIRE(codes);
-    c.codes.assign(codes.value().codes.begin(), codes.value().codes.end());
-    return c;
-}
-
-node_config station(const std::string& id, const std::string& peer, bool dials,
-                    const std::string& journal) {
-    node_config c;
-    c.id = id;
-    c.journal_dir = journal;
-    c.listen = false;
-    c.dial_out = false;
-    c.speed = 0;
-    node_peer p;
-    p.id = peer;
-    p.dial = dials;
-    p.circuit.id = "ab";
-    p.direction = dials ? 0 : 1;
-    c.peers.push_back(p);
-    c.routes.emplace_back("", peer);
-    return c;
-}
-
-std::size_t local_count(const net_node& n) {
-    std::size_t k = 0;
-    for (const auto& [id, c] : n.store().cables()) k += c.local ? 1 : 0;
-    return k;
-}
 
 /// Station A and station B over an in-memory stream, in virtual time. The io_context and the
 /// timers are declared first: they outlive the nodes.
@@ -133,7 +96,7 @@ bool any_line(const std::vector<std::string>& log, const std::string& what) {
 }  // namespace
 
 TEST_CASE("a journal reads back its records and cuts a torn tail", "[net][journal]") {
-    auto dir = temp_dir("journal");
+    auto dir = hakto::test::net_temp_dir("journal");
     auto path = dir + "/j.log";
     {
         std::vector<journal_record> none;
@@ -186,7 +149,7 @@ TEST_CASE("CRC-32 is the IEEE polynomial", "[net][journal]") {
 }
 
 TEST_CASE("the store comes back from its journal as it was", "[net][journal]") {
-    auto dir = temp_dir("store");
+    auto dir = hakto::test::net_temp_dir("store");
     {
         auto s = net_store::open(dir);
         REQUIRE(s);
@@ -221,7 +184,8 @@ TEST_CASE("the store comes back from its journal as it was", "[net][journal]") {
 
 TEST_CASE("a serial gap (a receiver's journal restored from an older copy) is recovered by INT ZDK",
           "[net][node]") {
-    auto ja = temp_dir("gap-a"), jb = temp_dir("gap-b"), backup = temp_dir("gap-backup");
+    auto ja = hakto::test::net_temp_dir("gap-a"), jb = hakto::test::net_temp_dir("gap-b"),
+         backup = hakto::test::net_temp_dir("gap-backup");
     std::vector<std::string> b_log;
     auto run = [&](std::vector<net_cable> to_file, std::size_t want_local) {
         auto ca = station("A", "B", true, ja);
@@ -251,14 +215,14 @@ TEST_CASE("a serial gap (a receiver's journal restored from an older copy) is re
 
 TEST_CASE("printer-paced flow control: a fast sender waits for a slow printer's acknowledgements",
           "[net][node]") {
-    auto ca = station("A", "B", true, temp_dir("pace-a"));
+    auto ca = station("A", "B", true, hakto::test::net_temp_dir("pace-a"));
     ca.speed = 400;  // the sender's line runs four times faster than the printer prints
     ca.window = 8;
     const std::string text =
         "THE PRINTER PRINTS AT ITS OWN SPEED AND NO FASTER, WHATEVER THE NETWORK DOES.";
     ca.to_file = {text_cable("PACED", text)};
     const auto n = ca.to_file[0].codes.size();
-    auto cb = station("B", "A", false, temp_dir("pace-b"));
+    auto cb = station("B", "A", false, hakto::test::net_temp_dir("pace-b"));
     cb.speed = 100;
     cb.window = 8;
     two_stations s(ca, cb);
@@ -294,7 +258,7 @@ TEST_CASE("printer-paced flow control: a fast sender waits for a slow printer's 
 TEST_CASE("a sender that ignores the flow-control window is cut off", "[net][node]") {
     boost::asio::io_context io;
     manual_timers timers;
-    auto cb = station("B", "A", false, temp_dir("hostile-b"));
+    auto cb = station("B", "A", false, hakto::test::net_temp_dir("hostile-b"));
     cb.speed = 1;
     auto b = net_node::create(io, timers, cb);
     REQUIRE(b);
@@ -342,13 +306,13 @@ TEST_CASE(
         "THREE AND A HALF HOUR SESSION WITH CHOU WAS DEVOTED PRIMARILY TO VIETNAM WITH SOME "
         "DISCUSSION OF SOVIET UNION AT OUTSET. THEIR DISTRUST OF RUSSIANS WAS ONCE AGAIN CLEAR.";
     auto once = [&] {
-        auto ca = station("A", "B", true, temp_dir("noise-a"));
+        auto ca = station("A", "B", true, hakto::test::net_temp_dir("noise-a"));
         ca.noise = true;
         ca.peers[0].circuit.noise = hakto::sim::noise_config{};
         ca.peers[0].circuit.noise->seed = 77;
         ca.peers[0].circuit.noise->independent = hakto::sim::independent_errors{0.01};
         ca.to_file = {text_cable("NOISY", text)};
-        two_stations n(ca, station("B", "A", false, temp_dir("noise-b")));
+        two_stations n(ca, station("B", "A", false, hakto::test::net_temp_dir("noise-b")));
         n.connect();
         REQUIRE(n.run([&] { return local_count(*n.b) == 1; }));
         std::vector<std::uint8_t> got;
@@ -364,9 +328,9 @@ TEST_CASE(
 
 TEST_CASE("the sender and the receiver go through their states, each transition logged",
           "[net][node][state]") {
-    auto ca = station("A", "B", true, temp_dir("states-a"));
+    auto ca = station("A", "B", true, hakto::test::net_temp_dir("states-a"));
     ca.to_file = {text_cable("ONE", "FIRST"), text_cable("TWO", "SECOND")};
-    two_stations n(ca, station("B", "A", false, temp_dir("states-b")));
+    two_stations n(ca, station("B", "A", false, hakto::test::net_temp_dir("states-b")));
     n.connect();
     REQUIRE(n.run([&] { return n.a->outstanding() == 0 && local_count(*n.b) == 2; }));
     using path = std::vector<std::string_view>;
@@ -385,10 +349,10 @@ TEST_CASE(
     "a lost connection breaks off the cable on the line, and it is sent again with its serial",
     "[net][node][state]") {
     const std::string text(200, 'E');
-    auto ca = station("A", "B", true, temp_dir("break-a"));
+    auto ca = station("A", "B", true, hakto::test::net_temp_dir("break-a"));
     ca.speed = 20;
     ca.to_file = {text_cable("LONG", text)};
-    auto cb = station("B", "A", false, temp_dir("break-b"));
+    auto cb = station("B", "A", false, hakto::test::net_temp_dir("break-b"));
     cb.speed = 20;
     two_stations n(ca, cb);
     hakto::test::fail_counter breaker;
@@ -409,14 +373,14 @@ TEST_CASE(
 TEST_CASE("cables go highest precedence first, in order of filing within a precedence",
           "[net][node][precedence]") {
     using hakto::protocol::precedence;
-    auto ca = station("A", "B", true, temp_dir("prec-a"));
+    auto ca = station("A", "B", true, hakto::test::net_temp_dir("prec-a"));
     ca.to_file = {text_cable("R1", "ROUTINE ONE"),
                   text_cable("P1", "PRIORITY ONE", precedence::priority),
                   text_cable("O1", "IMMEDIATE ONE", precedence::immediate),
                   text_cable("R2", "ROUTINE TWO"),
                   text_cable("Z1", "FLASH ONE", precedence::flash),
                   text_cable("P2", "PRIORITY TWO", precedence::priority)};
-    two_stations n(ca, station("B", "A", false, temp_dir("prec-b")));
+    two_stations n(ca, station("B", "A", false, hakto::test::net_temp_dir("prec-b")));
     n.connect();
     REQUIRE(n.run([&] { return n.delivered.size() == 6; }));
     CHECK(n.delivered == std::vector<std::string>{"Z1", "O1", "P1", "P2", "R1", "R2"});
@@ -425,10 +389,10 @@ TEST_CASE("cables go highest precedence first, in order of filing within a prece
 TEST_CASE("a cable on the line finishes first: a FLASH filed meanwhile goes next, not at once",
           "[net][node][precedence]") {
     using hakto::protocol::precedence;
-    auto ca = station("A", "B", true, temp_dir("nopre-a"));
+    auto ca = station("A", "B", true, hakto::test::net_temp_dir("nopre-a"));
     ca.speed = 20;
     ca.to_file = {text_cable("R1", std::string(120, 'E')), text_cable("R2", "ROUTINE TWO")};
-    auto cb = station("B", "A", false, temp_dir("nopre-b"));
+    auto cb = station("B", "A", false, hakto::test::net_temp_dir("nopre-b"));
     cb.speed = 20;
     two_stations n(ca, cb);
     n.connect();
@@ -443,7 +407,7 @@ TEST_CASE("a silent peer is closed at the idle timeout exactly, after a heartbea
           "[net][node][timeout]") {
     boost::asio::io_context io;
     manual_timers timers;
-    auto cb = station("B", "A", false, temp_dir("idle-b"));
+    auto cb = station("B", "A", false, hakto::test::net_temp_dir("idle-b"));
     auto b = net_node::create(io, timers, cb);
     REQUIRE(b);
     std::vector<std::string> log;
@@ -481,7 +445,7 @@ TEST_CASE("a peer that keeps its heartbeats is never closed, and one that says n
           "[net][node][timeout]") {
     boost::asio::io_context io;
     manual_timers timers;
-    auto cb = station("B", "A", false, temp_dir("alive-b"));
+    auto cb = station("B", "A", false, hakto::test::net_temp_dir("alive-b"));
     cb.handshake_timeout = 700ms;
     auto b = net_node::create(io, timers, cb);
     REQUIRE(b);
@@ -544,7 +508,7 @@ TEST_CASE("a station redials with back-off: doubling from the first delay to the
             });
     };
     take();
-    auto ca = station("A", "B", true, temp_dir("backoff-a"));
+    auto ca = station("A", "B", true, hakto::test::net_temp_dir("backoff-a"));
     ca.dial_out = true;
     ca.peers[0].port = listener.local_endpoint().port();
     ca.reconnect_min = 100ms;
@@ -565,7 +529,7 @@ TEST_CASE("a station redials with back-off: doubling from the first delay to the
 
 TEST_CASE("the delivered-cable file reads back as written, and a broken one is an error",
           "[net][delivered]") {
-    const auto dir = temp_dir("delivered");
+    const auto dir = hakto::test::net_temp_dir("delivered");
     auto c = text_cable("HAKTO 12", "THE TEXT\r\r\nOF THE CABLE");
     c.id = 7;
     c.addressees = {"WTE"};

@@ -9,6 +9,7 @@
 
 #include "protocol/teletype/teletype_encoder.hpp"
 #include "sim/timers.hpp"
+#include "support/net_node_fixtures.hpp"
 #include "support/net_temp.hpp"
 #include "support/net_test_stream.hpp"
 #include "support/wait.hpp"
@@ -19,44 +20,17 @@
 namespace fs = std::filesystem;
 using namespace hakto::terminals;
 using hakto::sim::manual_timers;
+using hakto::test::local_count;
 using hakto::test::memory_pair;
 using hakto::test::run_until;
+using hakto::test::station;
 
 namespace {
 
-net_cable text_cable(const std::string& label, const std::string& to) {
-    net_cable c;
-    c.label = label;
-    c.origin = "A";
-    c.addressees = {to};
-    auto codes = hakto::protocol::encode("RUN TIME CABLE " + label);
-    REQUIRE(codes);
-    c.codes.assign(codes.value().codes.begin(), codes.value().codes.end());
-    return c;
-}
-
-node_config station(const std::string& id, const std::string& peer, bool dials,
-                    const std::string& journal) {
-    node_config c;
-    c.id = id;
-    c.journal_dir = journal;
-    c.listen = false;
-    c.dial_out = false;
-    c.speed = 0;
-    node_peer p;
-    p.id = peer;
-    p.dial = dials;
-    p.circuit.id = "ab";
-    p.direction = dials ? 0 : 1;
-    c.peers.push_back(p);
-    c.routes.emplace_back("", peer);
-    return c;
-}
-
-std::size_t local_count(const net_node& n) {
-    std::size_t k = 0;
-    for (const auto& [id, c] : n.store().cables()) k += c.local ? 1 : 0;
-    return k;
+/// A cable filed at run time, from A to `to`.
+net_cable run_time_cable(const std::string& label, const std::string& to) {
+    return hakto::test::text_cable(label, "RUN TIME CABLE " + label,
+                                   hakto::protocol::precedence::routine, to);
 }
 
 void write_file(const fs::path& p, const std::string& text) {
@@ -129,17 +103,17 @@ TEST_CASE("a cable filed at run time goes out like one filed at start", "[net][n
         REQUIRE(r);
         results.push_back(r.value());
     };
-    REQUIRE(a.value()->file(text_cable("RUN 1", "B"), on_done));
+    REQUIRE(a.value()->file(run_time_cable("RUN 1", "B"), on_done));
     REQUIRE(run_until(io, timers, [&] { return local_count(*b.value()) == 1; }));
-    REQUIRE(a.value()->file(text_cable("RUN 2", "B"), on_done));
-    REQUIRE(a.value()->file(text_cable("RUN 1", "B"), on_done));  // filed before: not again
+    REQUIRE(a.value()->file(run_time_cable("RUN 2", "B"), on_done));
+    REQUIRE(a.value()->file(run_time_cable("RUN 1", "B"), on_done));  // filed before: not again
     REQUIRE(
         run_until(io, timers, [&] { return local_count(*b.value()) == 2 && results.size() == 3; }));
     // RUN 1 filed; then RUN 1 again (told at once: filed before) and RUN 2 (once on disk).
     CHECK(results == std::vector<bool>{true, false, true});
     CHECK(a.value()->store().filed_here("RUN 2"));
     // Checked at once, as create() checks to_file: a label the wire cannot carry.
-    auto bad = a.value()->file(text_cable("", "B"));
+    auto bad = a.value()->file(run_time_cable("", "B"));
     REQUIRE_FALSE(bad);
     CHECK(bad.error().message.find("cannot go on the wire") != std::string::npos);
     a.value()->stop();
@@ -228,7 +202,7 @@ TEST_CASE("finished cables leave memory and a compacted journal keeps serials an
         REQUIRE(st);
         auto& s = *st.value();
         for (int i = 1; i <= 30; ++i) {
-            auto id = s.accept(text_cable(fmt::format("C{}", i), "P"), routes);
+            auto id = s.accept(run_time_cable(fmt::format("C{}", i), "P"), routes);
             REQUIRE(id);
             auto serial = s.transmit("P", id.value(), static_cast<std::uint64_t>(i) * 100, 100);
             REQUIRE(serial);
@@ -236,7 +210,7 @@ TEST_CASE("finished cables leave memory and a compacted journal keeps serials an
             if (i <= 28) REQUIRE(s.done("P", serial.value()));
         }
         // A cable with no route and not addressed here is held, never retired.
-        REQUIRE(s.accept(text_cable("NOWHERE", "Q"), {}));
+        REQUIRE(s.accept(run_time_cable("NOWHERE", "Q"), {}));
         // 28 copies done: the last 4 held for repeats; 24 cables finished, the newest 3 kept.
         CHECK(s.retire(4, 3) == 21);
         CHECK(s.cables().size() == 2 + 4 + 3 + 1);
@@ -265,7 +239,7 @@ TEST_CASE("finished cables leave memory and a compacted journal keeps serials an
     for (const auto& c : s.out("P").copies) open += c.done ? 0 : 1;
     CHECK(open == 2);
     // The next cable takes the next serial.
-    auto id = s.accept(text_cable("C31", "P"), routes);
+    auto id = s.accept(run_time_cable("C31", "P"), routes);
     REQUIRE(id);
     CHECK(s.transmit("P", id.value(), 3100, 10).value() == 31);
 }
@@ -300,7 +274,7 @@ TEST_CASE(
         a.value()->adopt(std::move(sa), true, "B");
         b.value()->adopt(std::move(sb), false, "");
         for (int i = 1; i <= 40; ++i)
-            REQUIRE(a.value()->file(text_cable(fmt::format("L{}", i), "B")));
+            REQUIRE(a.value()->file(run_time_cable(fmt::format("L{}", i), "B")));
         REQUIRE(run_until(io, timers,
                           [&] { return delivered == 40 && a.value()->outstanding() == 0; }));
         // The last 3 copies held for repeats and their cables, and 2 finished ones.
@@ -322,8 +296,8 @@ TEST_CASE(
     auto [sa, sb] = memory_pair(io);
     a.value()->adopt(std::move(sa), true, "B");
     b.value()->adopt(std::move(sb), false, "");
-    REQUIRE(a.value()->file(text_cable("L41", "B")));
-    REQUIRE(a.value()->file(text_cable("L7", "B")));  // filed before the compaction: not again
+    REQUIRE(a.value()->file(run_time_cable("L41", "B")));
+    REQUIRE(a.value()->file(run_time_cable("L7", "B")));  // filed before the compaction: not again
     REQUIRE(
         run_until(io, timers, [&] { return delivered == 41 && a.value()->outstanding() == 0; }));
     CHECK(b.value()->stats().duplicates == 0);
