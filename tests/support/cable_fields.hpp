@@ -20,7 +20,6 @@ inline const protocol::diagnostic* find_code(const protocol::document& d, std::s
     return nullptr;
 }
 
-
 namespace detail {
 
 inline std::string show(const std::string& s) {
