@@ -11,25 +11,11 @@
 namespace hakto::protocol {
 namespace {
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-bool is_upper(char c) {
-    return c >= 'A' && c <= 'Z';
-}
-bool is_alpha(char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) != 0;
-}
-
 bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
 }
 bool all_letters(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), is_alpha);
-}
-
-std::string upper(std::string_view s) {
-    return to_upper_ascii(s);
 }
 
 /// Levenshtein distance of two short words, for precedence words read through a garble.
@@ -86,7 +72,7 @@ std::size_t letter_label_length(std::string_view s, char* letter = nullptr) {
 // ---- Precedence ---------------------------------------------------------------------------
 
 std::optional<precedence> precedence_from_word(std::string_view word) {
-    auto w = upper(word);
+    auto w = to_upper_ascii(word);
     if (w == "FLASH") return precedence::flash;
     if (w == "IMMEDIATE" || w == "IMMED") return precedence::immediate;
     if (w == "PRIORITY") return precedence::priority;
@@ -200,9 +186,9 @@ addressee read_addressee(std::string_view text, std::string* garbled_word) {
             // Read through a garble as an operator would: IMMEDIATE, PRIORITY or ROUTINE with
             // a letter or two changed ("INKEDIATE").
             for (std::string_view name : {"IMMEDIATE", "PRIORITY", "ROUTINE"})
-                if (upper(w)[0] == name[0] &&
+                if (to_upper_ascii(w)[0] == name[0] &&
                     (w.size() + 1 >= name.size() && w.size() <= name.size() + 1) &&
-                    edit_distance(upper(w), name) <= (name.size() >= 8 ? 2u : 1u)) {
+                    edit_distance(to_upper_ascii(w), name) <= (name.size() >= 8 ? 2u : 1u)) {
                     p = precedence_from_word(name);
                     if (garbled_word) *garbled_word = std::string{w};
                     break;
@@ -260,7 +246,7 @@ bool reads_back_as_run_on_addressee(std::string_view line) {
     auto t = trim(line);
     if (!is_run_on_addressee_shape(t)) return false;
     auto w = split_words(t);
-    auto u = upper(t);
+    auto u = to_upper_ascii(t);
     bool other = read_via_line(t) || is_message_number(t) || read_series_tag(t) ||
                  read_classification_marking(t) || is_handling_caption(w[0]) || read_eo_line(t) ||
                  read_tags_line(t) || read_subject_line(t) || read_reference_line(t) ||
@@ -322,7 +308,7 @@ std::optional<classification_marking> read_classification_marking(std::string_vi
 }
 
 std::optional<std::string> normalise_classification(std::string_view marking) {
-    auto u = upper(trim(marking));
+    auto u = to_upper_ascii(trim(marking));
     if (auto m = read_classification_marking(u)) return m->normalised;
     return std::nullopt;
 }
@@ -400,7 +386,7 @@ constexpr std::array<std::string_view, 12> captions{"NODIS",    "EXDIS",   "LIMD
 
 bool is_handling_caption(std::string_view word) {
     while (!word.empty() && (word.back() == '/' || word.back() == ',')) word.remove_suffix(1);
-    auto w = upper(word);
+    auto w = to_upper_ascii(word);
     return std::find(captions.begin(), captions.end(), w) != captions.end();
 }
 

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "protocol/text/text_util.hpp"
+
 namespace hakto::protocol {
 namespace {
 
@@ -13,19 +15,6 @@ constexpr std::array<std::string_view, 12> month_abbrevs = {
 constexpr std::array<std::string_view, 12> month_names = {
     "JANUARY", "FEBRUARY", "MARCH",     "APRIL",   "MAY",      "JUNE",
     "JULY",    "AUGUST",   "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"};
-
-std::string upper(std::string_view s) {
-    std::string out{s};
-    for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-bool is_alpha(char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) != 0;
-}
 
 int two_digits(std::string_view s, std::size_t at) {
     return (s[at] - '0') * 10 + (s[at + 1] - '0');
@@ -69,7 +58,7 @@ std::string_view month_abbreviation(int month) {
 
 std::optional<int> month_from_name(std::string_view name) {
     while (!name.empty() && name.back() == '.') name.remove_suffix(1);
-    auto u = upper(name);
+    auto u = to_upper_ascii(name);
     for (std::size_t i = 0; i < 12; ++i)
         if (u == month_abbrevs[i] || u == month_names[i]) return static_cast<int>(i + 1);
     if (u == "SEPT") return 9;

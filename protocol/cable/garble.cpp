@@ -3,6 +3,8 @@
 #include <array>
 #include <cctype>
 
+#include "protocol/text/text_util.hpp"
+
 namespace hakto::protocol {
 namespace {
 
@@ -12,13 +14,6 @@ constexpr int letter_pairs[26][26] = {
 
 /// At most this many words of the list hold the pair: rarer than any pair in ordinary text.
 constexpr int rare_pair_limit = 2;
-
-bool is_upper(char c) {
-    return c >= 'A' && c <= 'Z';
-}
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
 
 }  // namespace
 

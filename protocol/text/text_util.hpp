@@ -9,6 +9,16 @@
 namespace hakto::protocol {
 
 std::string_view trim(std::string_view s);
+/// ASCII classes, as the teletype's character set has them (no locale).
+constexpr bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+constexpr bool is_upper(char c) noexcept {
+    return c >= 'A' && c <= 'Z';
+}
+constexpr bool is_alpha(char c) noexcept {
+    return is_upper(c) || (c >= 'a' && c <= 'z');
+}
 std::string to_upper_ascii(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 bool starts_with_word(std::string_view s, std::string_view word);  ///< case-insensitive, whole word
