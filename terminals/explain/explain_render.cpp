@@ -64,8 +64,11 @@ std::string wrap_hanging(std::string_view text, std::size_t width, std::size_t f
                          std::size_t indent) {
     auto lines = wrap_words(text, width, first_width, indent);
     std::string out = std::move(lines.front());
-    for (std::size_t i = 1; i < lines.size(); ++i)
-        out += "\n" + std::string(indent, ' ') + lines[i];
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        out += '\n';
+        out.append(indent, ' ');
+        out += lines[i];
+    }
     return out;
 }
 
