@@ -9,7 +9,13 @@ namespace hakto::protocol::wire {
 namespace {
 
 constexpr std::array<std::string_view, max_frame_type + 1> type_names = {
-    "", "hello", "auth", "refuse", "begin", "data", "end", "ack", "heartbeat", "service"};
+    "",    "hello", "auth",      "refuse",  "begin",  "data",
+    "end", "ack",   "heartbeat", "service", "cancel", "sealed"};
+
+/// The payload a frame of type `t` may carry: a sealed frame, one other frame and its seal.
+constexpr std::size_t payload_limit(std::uint8_t t) noexcept {
+    return t == static_cast<std::uint8_t>(frame_type::sealed) ? max_sealed_payload : max_payload;
+}
 
 // --- writing --------------------------------------------------------------------------------
 
@@ -82,6 +88,14 @@ void payload(writer& w, const service& s) {
     w.u32(s.first);
     w.u32(s.last);
     w.str(s.text);
+}
+void payload(writer& w, const cancel& c) {
+    w.u32(c.serial);
+    w.str(c.text);
+}
+void payload(writer& w, const sealed& s) {
+    w.u64(s.seq);
+    w.bytes(s.body);
 }
 
 // --- reading --------------------------------------------------------------------------------
@@ -230,6 +244,19 @@ std::optional<std::string> check(const service& s) {
     if (s.text.size() > max_text) return fmt::format("field 'text': at most {} bytes", max_text);
     return std::nullopt;
 }
+std::optional<std::string> check(const cancel& c) {
+    if (c.serial == 0) return "field 'serial': channel serials start at 1";
+    if (c.text.size() > max_text) return fmt::format("field 'text': at most {} bytes", max_text);
+    return std::nullopt;
+}
+std::optional<std::string> check(const sealed& s) {
+    constexpr std::size_t least = 1 + seal_tag_size, most = 1 + max_payload + seal_tag_size;
+    if (s.body.size() < least || s.body.size() > most)
+        return fmt::format(
+            "field 'body': {} bytes, {} to {} (the inner type, its payload, the tag)",
+            s.body.size(), least, most);
+    return std::nullopt;
+}
 
 template <class T>
 expected<frame, wire_error> checked(T value, reader& r, const char* name) {
@@ -324,6 +351,19 @@ expected<frame, wire_error> decode_payload(std::uint8_t type, std::span<const st
             s.text = r.str("text", max_text);
             return checked(std::move(s), r, "service");
         }
+        case frame_type::cancel: {
+            cancel c;
+            c.serial = r.u32("serial");
+            c.text = r.str("text", max_text);
+            return checked(std::move(c), r, "cancel");
+        }
+        case frame_type::sealed: {
+            sealed s;
+            s.seq = r.u64("seq");
+            auto body = r.take(r.error() ? 0 : p.size() - 8, "body");
+            s.body.assign(body.begin(), body.end());
+            return checked(std::move(s), r, "sealed");
+        }
     }
     return wire_error{wire_error_kind::unknown_type, "frame", fmt::format("frame type {}", type)};
 }
@@ -344,9 +384,9 @@ expected<std::uint32_t, wire_error> read_header(std::span<const std::uint8_t> h)
                           fmt::format("unknown frame type {}", h[3])};
     std::uint32_t n = (std::uint32_t{h[4]} << 24) | (std::uint32_t{h[5]} << 16) |
                       (std::uint32_t{h[6]} << 8) | h[7];
-    if (n > max_payload)
+    if (n > payload_limit(h[3]))
         return wire_error{wire_error_kind::oversized, name,
-                          fmt::format("payload of {} bytes, at most {}", n, max_payload)};
+                          fmt::format("payload of {} bytes, at most {}", n, payload_limit(h[3]))};
     return n;
 }
 
@@ -420,7 +460,7 @@ expected<void, wire_error> validate(const frame& f) {
     // String fields are written with a one-byte length and read back as printable ASCII.
     std::vector<std::uint8_t> bytes;
     encode_to(f, bytes);
-    if (bytes.size() - header_size > max_payload)
+    if (bytes.size() - header_size > payload_limit(bytes[3]))
         return wire_error{wire_error_kind::oversized, name,
                           fmt::format("payload of {} bytes", bytes.size() - header_size)};
     auto back = decode(bytes);
@@ -445,7 +485,7 @@ expected<frame, wire_error> decode(std::span<const std::uint8_t> bytes) {
     return decode_payload(bytes[3], bytes.subspan(header_size, n.value()));
 }
 
-decoder::decoder(std::size_t capacity) : capacity_(std::max(capacity, max_frame)) {
+decoder::decoder(std::size_t capacity) : capacity_(std::max(capacity, max_sealed_frame)) {
     buffer_.reserve(capacity_);
 }
 

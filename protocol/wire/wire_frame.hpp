@@ -42,6 +42,13 @@ inline constexpr std::size_t max_addressee = 8;  // a routing indicator: up to 8
 inline constexpr std::size_t max_text = 256;     // refuse reasons, service text
 inline constexpr std::size_t nonce_size = 32;
 inline constexpr std::size_t mac_size = 32;  // HMAC-SHA-256
+/// The authentication tag of a sealed frame (Poly1305).
+inline constexpr std::size_t seal_tag_size = 16;
+/// What sealing adds to a frame's payload: the sequence number (8), the inner type (1), the tag.
+inline constexpr std::size_t seal_overhead = 8 + 1 + seal_tag_size;
+/// A sealed frame carries one frame of at most max_payload bytes of payload.
+inline constexpr std::size_t max_sealed_payload = max_payload + seal_overhead;
+inline constexpr std::size_t max_sealed_frame = header_size + max_sealed_payload;
 /// A cable's length on the line, in codes (about 40 pages of page copy).
 inline constexpr std::uint32_t max_message_codes = 1u << 20;
 
@@ -55,8 +62,10 @@ enum class frame_type : std::uint8_t {
     ack = 7,        ///< characters printed so far; the message stored (on disk)
     heartbeat = 8,  ///< nothing to say, still here
     service = 9,    ///< a service message: a repeat request (INT ZDK)
+    cancel = 10,    ///< the message on the line is broken off for a higher precedence
+    sealed = 11,    ///< any other frame, encrypted and authenticated (after the handshake)
 };
-inline constexpr std::uint8_t max_frame_type = 9;
+inline constexpr std::uint8_t max_frame_type = 11;
 
 /// "hello", "auth", …; "type 42" for an unknown value.
 std::string frame_type_name(std::uint8_t t);
@@ -149,7 +158,30 @@ struct service {
     friend bool operator==(const service&, const service&) = default;
 };
 
-using frame = std::variant<hello, auth, refuse, begin, data, end, ack, heartbeat, service>;
+/// The message with `serial` is broken off: a FLASH or EMERGENCY COMMAND message pre-empts it
+/// (ACP 127: the higher precedence interrupts the lower on the circuit, protocol facts §1.7). The
+/// serial is used up: the receiver takes it as void (nothing of the broken copy is delivered)
+/// and acknowledges it as stored once that is on its disk; the broken cable goes again later,
+/// in full, under a new serial.
+struct cancel {
+    std::uint32_t serial = 0;
+    std::string text;  ///< as an operator would send it: "HAKTO 20 BROKEN OFF FOR Z"
+    friend bool operator==(const cancel&, const cancel&) = default;
+};
+
+/// Another frame, sealed (terminals/net/net_seal.hpp): on a connection with a shared key every
+/// frame after the handshake travels inside one. The codec only frames it: `seq` in clear (so
+/// that a receiver can tell a replayed or dropped frame from a tampered one), then `body`, the
+/// ciphertext of (inner frame type u8, inner payload) and the tag. Its payload may be
+/// max_sealed_payload bytes, seal_overhead more than any other frame's.
+struct sealed {
+    std::uint64_t seq = 0;           ///< this direction's sequence number, from 0
+    std::vector<std::uint8_t> body;  ///< 1 + seal_tag_size to 1 + max_payload + seal_tag_size
+    friend bool operator==(const sealed&, const sealed&) = default;
+};
+
+using frame =
+    std::variant<hello, auth, refuse, begin, data, end, ack, heartbeat, service, cancel, sealed>;
 
 frame_type type_of(const frame& f) noexcept;
 
@@ -191,7 +223,7 @@ expected<frame, wire_error> decode(std::span<const std::uint8_t> bytes);
 /// An incremental decoder: feed it bytes as they come, take frames out.
 class decoder {
   public:
-    /// Holds at most `capacity` bytes not yet decoded (at least max_frame).
+    /// Holds at most `capacity` bytes not yet decoded (at least max_sealed_frame).
     explicit decoder(std::size_t capacity = 2 * max_frame);
 
     /// Adds bytes. Fails (and keeps nothing of them) if they would not fit: take frames out

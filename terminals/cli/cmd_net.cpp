@@ -41,9 +41,12 @@ void add_node_options(po::options_description& o, bool station) {
         "default)")("routing-indicator", po::value<std::string>(),
                     "(--scenario none) this station's routing indicator (default: the id)")(
         "key-file", po::value<std::string>(),
-        "a shared key: peers must prove they hold it (HMAC challenge-response)")(
-        "speed", po::value<std::string>()->default_value("real"),
-        "line pacing: real (the circuit's speed), Nx, or max (no pacing)")(
+        "a shared key (a file of mode 0600): peers must prove they hold it (HMAC "
+        "challenge-response), and every frame after the handshake is sealed (ChaCha20-Poly1305)")(
+        "insecure",
+        "allow --listen on an address other than loopback without --key-file (unauthenticated, "
+        "in clear)")("speed", po::value<std::string>()->default_value("real"),
+                     "line pacing: real (the circuit's speed), Nx, or max (no pacing)")(
         "noise", "apply the scenario's line noise on the circuits this station sends on")(
         "no-crypto", "no on-line encryption")("usos", "unshift on space")(
         "window", po::value<std::uint32_t>()->default_value(16),
@@ -77,7 +80,10 @@ void add_node_options(po::options_description& o, bool station) {
             "printer-port-file", po::value<std::string>(), "write the printer port to FILE")(
             "spool", po::value<std::string>(),
             "file each cable text dropped into DIR (*.txt) while running; filed ones move to "
-            "DIR/filed, bad ones to DIR/rejected");
+            "DIR/filed, bad ones to DIR/rejected")(
+            "file-in-time",
+            "file the scenario's cables at their filing times (scaled by --speed; idle hours "
+            "skipped) rather than all at start");
     }
 }
 
@@ -146,6 +152,8 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
         return usage("--compact-kb must be 1 to 2^30");
     cfg.max_pending_handshakes = (*vm)["max-pending"].as<std::size_t>();
     if (cfg.max_pending_handshakes < 1) return usage("--max-pending must be at least 1");
+    if (vm->count("key-file") && vm->count("insecure"))
+        return usage("--insecure and --key-file contradict each other: give one");
     if (vm->count("key-file")) {
         auto k = shared_key::from_file((*vm)["key-file"].as<std::string>());
         if (!k) {
@@ -192,6 +200,7 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
                 return exit_bad_input;
             }
             cfg.to_file = std::move(cables.value());
+            cfg.file_in_time = vm->count("file-in-time") > 0;
         }
     } else {
         if (vm->count("routing-indicator"))
@@ -229,6 +238,11 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
         cfg.listen_host = a.value().host;
         cfg.listen_port = a.value().port;
     }
+    if (cfg.listen)
+        if (auto why = open_listen_refusal(cfg.listen_host, cfg.key.has_value(),
+                                           vm->count("insecure") > 0);
+            !why.empty())
+            return usage(why);
     if (station) {
         if (vm->count("out-dir")) cfg.out_dir = (*vm)["out-dir"].as<std::string>();
         if (vm->count("printer-port")) cfg.printer_port = (*vm)["printer-port"].as<std::uint16_t>();

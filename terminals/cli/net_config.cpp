@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include <fmt/format.h>
+#include <boost/asio/ip/address.hpp>
 
 #include "terminals/replay/replay_texts.hpp"
 
@@ -16,6 +17,26 @@ expected<std::pair<std::string, peer_address>, std::string> parse_peer(const std
     if (!a) return fmt::format("--peer '{}': {}", text, a.error());
     if (a.value().port == 0) return fmt::format("--peer '{}': the port must not be 0", text);
     return std::pair{text.substr(0, eq), a.value()};
+}
+
+bool is_loopback_host(const std::string& host) {
+    if (host == "localhost") return true;
+    boost::system::error_code ec;
+    const auto a = boost::asio::ip::make_address(host, ec);
+    if (ec) return false;
+    if (a.is_v6() && a.to_v6().is_v4_mapped())
+        return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6())
+            .is_loopback();
+    return a.is_loopback();
+}
+
+std::string open_listen_refusal(const std::string& host, bool has_key, bool insecure) {
+    if (has_key || insecure || is_loopback_host(host)) return {};
+    return fmt::format(
+        "--listen {}: not a loopback address, and no --key-file: any host that reaches the port "
+        "could act as a neighbour and read and alter its traffic. Give every station the same "
+        "--key-file (mode 0600), or --insecure to listen there unauthenticated anyway",
+        host.substr(0, 64));
 }
 
 bool dials(const sim::station_spec& self, const sim::station_spec& other) {

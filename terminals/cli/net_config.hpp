@@ -22,6 +22,14 @@ using peer_address = host_port;
 /// "WHR=127.0.0.1:4000" (the address as read_host_port reads it; port 0 refused).
 expected<std::pair<std::string, peer_address>, std::string> parse_peer(const std::string& text);
 
+/// True for an address only this machine reaches: 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z),
+/// "localhost". Any other name is not (it could resolve anywhere).
+bool is_loopback_host(const std::string& host);
+
+/// "" when a process may listen on `host`: a loopback address, or with a shared key, or with
+/// --insecure. Else why it may not, for the refusal to start.
+std::string open_listen_refusal(const std::string& host, bool has_key, bool insecure);
+
 /// True when `self` dials `other` on the circuit between them.
 bool dials(const sim::station_spec& self, const sim::station_spec& other);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -30,6 +31,7 @@
 #include "sim/io/file_reader.hpp"
 #include "terminals/cli/net_config.hpp"
 #include "terminals/memo/memo_writer.hpp"
+#include "terminals/replay/replay_idle.hpp"
 
 extern char** environ;
 
@@ -275,6 +277,9 @@ int run_net_replay(const net_replay_options& options, cli_io io) {
                             {"--peer", fmt::format("{}=127.0.0.1:{}", other, ports[other])});
         }
         if (!relay) {
+            // Each cable at its filing time, as the in-process replay files it: a FLASH filed
+            // while a ROUTINE is on the line pre-empts it there too.
+            args.push_back("--file-in-time");
             for (const auto& c : options.replay.cables) args.insert(args.end(), {"--cable", c});
             for (const auto& f : options.replay.frus_files)
                 args.insert(args.end(), {"--frus", fs::absolute(f).string()});
@@ -334,9 +339,27 @@ int run_net_replay(const net_replay_options& options, cli_io io) {
     for (const auto& c : ref.cables()) characters += c.codes.size();
     const double line_seconds =
         static_cast<double>(characters) * 0.1633 * 3;  // about three hops' worth
+    // The filing times' span, idle hours skipped as the stations skip them.
+    std::vector<sim::sim_time> filings;
+    for (const auto& c : ref.cables()) filings.push_back(c.spec.filed);
+    std::sort(filings.begin(), filings.end());
+    double filing_seconds = 0;
+    for (std::size_t i = 1; i < filings.size(); ++i) {
+        const auto gap = filings[i] - filings[i - 1];
+        filing_seconds += gap > idle_gap ? 1.0 : std::chrono::duration<double>(gap).count();
+    }
     const auto limit =
-        std::chrono::seconds{30} +
-        std::chrono::seconds{static_cast<long>(speed > 0 ? line_seconds / speed : 0)};
+        std::chrono::seconds{30} + std::chrono::seconds{static_cast<long>(
+                                       speed > 0 ? (line_seconds + filing_seconds) / speed : 0)};
+    // The order the cables are delivered in over TCP (as the polls below see them) and in the
+    // in-process replay.
+    std::vector<const replay_cable*> in_process;
+    for (const auto& c : ref.cables())
+        if (c.delivery) in_process.push_back(&c);
+    std::stable_sort(in_process.begin(), in_process.end(), [](const auto* x, const auto* y) {
+        return x->delivery->delivered < y->delivery->delivered;
+    });
+    std::vector<std::string> net_order;
     const auto deadline = std::chrono::steady_clock::now() + limit;
     int status = -1;
     asio::steady_timer poll(ioc);
@@ -352,14 +375,20 @@ int run_net_replay(const net_replay_options& options, cli_io io) {
         if (!sec) finish(130);
     });
     auto all_delivered = [&] {
-        for (const auto& c : ref.cables()) {
-            if (!c.delivery) continue;
+        // Those seen for the first time in this poll join the order; within one poll (50 ms)
+        // they are taken in the in-process order.
+        bool all = true;
+        for (const auto* c : in_process) {
+            if (std::find(net_order.begin(), net_order.end(), c->spec.id) != net_order.end())
+                continue;
             net_cable probe;
-            probe.label = c.spec.id;
-            if (!fs::exists(work / ("out-" + c.delivery->destination) / delivered_file_name(probe)))
-                return false;
+            probe.label = c->spec.id;
+            if (fs::exists(work / ("out-" + c->delivery->destination) / delivered_file_name(probe)))
+                net_order.push_back(c->spec.id);
+            else
+                all = false;
         }
-        return true;
+        return all;
     };
     std::function<void()> tick = [&] {
         poll.expires_after(std::chrono::milliseconds{50});
@@ -400,6 +429,15 @@ int run_net_replay(const net_replay_options& options, cli_io io) {
     // copy.
     bool same = true;
     io.out << "\n";
+    {
+        std::vector<std::string> want;
+        for (const auto* c : in_process) want.push_back(c->spec.id);
+        const bool same_order = want == net_order;
+        same = same && same_order;
+        io.out << fmt::format("Delivered over TCP in the order {}: {} the in-process replay's{}\n",
+                              fmt::join(net_order, ", "), same_order ? "the same as" : "NOT",
+                              same_order ? "" : fmt::format(" ({})", fmt::join(want, ", ")));
+    }
     for (const auto& c : ref.cables()) {
         if (!c.delivery) continue;
         net_cable probe;

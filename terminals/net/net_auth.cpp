@@ -1,5 +1,7 @@
 #include "terminals/net/net_auth.hpp"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
@@ -20,7 +22,26 @@ expected<shared_key, auth_error> shared_key::from_bytes(std::string_view bytes) 
     return k;
 }
 
+expected<void, auth_error> shared_key::check_mode(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto st = fs::status(path, ec);  // the file a link points to: what is read
+    if (ec) return outcome::success();     // (read_file names what is wrong with it)
+    const auto mode = static_cast<unsigned>(st.permissions()) & 07777u;
+    const auto others = fs::perms::group_all | fs::perms::others_all;
+    if ((st.permissions() & others) == fs::perms::none) return outcome::success();
+    auto any = [&](fs::perms a, fs::perms b) {
+        return (st.permissions() & (a | b)) != fs::perms::none;
+    };
+    const char* what = any(fs::perms::group_read, fs::perms::others_read)     ? "read"
+                       : any(fs::perms::group_write, fs::perms::others_write) ? "write"
+                                                                              : "execute";
+    return auth_error{fmt::format("key file {}: mode {:04o} lets others {} it; chmod 600 {}", path,
+                                  mode, what, path)};
+}
+
 expected<shared_key, auth_error> shared_key::from_file(const std::string& path) {
+    if (auto m = check_mode(path); !m) return m.error();
     // A key is at most 4096 bytes (from_bytes says so); a little more is read to tell.
     auto text = sim::read_file(path, 64 * 1024);
     if (!text) return auth_error{fmt::format("--key-file {}", text.error().message())};

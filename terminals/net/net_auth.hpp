@@ -29,7 +29,12 @@ struct auth_error {
 /// A shared key: the bytes of a file (a trailing newline is not part of it), at least 16.
 class shared_key {
   public:
+    /// The key in `path`. Refused when the file's mode lets its group or others read or write
+    /// it (check_mode).
     static expected<shared_key, auth_error> from_file(const std::string& path);
+    /// Fails, naming the file and its mode in octal, when any group or other permission bit is
+    /// set: `key file /tmp/k: mode 0644 lets others read it; chmod 600 /tmp/k`.
+    static expected<void, auth_error> check_mode(const std::string& path);
     static expected<shared_key, auth_error> from_bytes(std::string_view bytes);
     [[nodiscard]] const std::vector<std::uint8_t>& bytes() const noexcept { return key_; }
 

@@ -12,7 +12,7 @@ frame_channel::frame_channel(std::unique_ptr<byte_stream> stream, std::size_t ma
     : stream_(std::move(stream)),
       peer_(stream_->peer()),
       max_queued_(max_queued_bytes),
-      decoder_(2 * wire::max_frame + read_chunk),
+      decoder_(2 * wire::max_sealed_frame + read_chunk),
       read_buffer_(read_chunk) {}
 
 void frame_channel::start(callbacks cb) {

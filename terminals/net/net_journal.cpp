@@ -51,6 +51,45 @@ void sync_directory(const std::string& file) {
     }
 }
 
+/// Reads every whole record of `bytes` into `records`; returns where the whole records end.
+std::size_t parse_records(const std::vector<std::uint8_t>& bytes,
+                          std::vector<journal_record>& records) {
+    std::size_t pos = 0;
+    while (bytes.size() - pos >= record_header) {
+        const std::uint8_t* h = bytes.data() + pos;
+        std::uint32_t len = get32(h);
+        if (len > journal::max_record || bytes.size() - pos - record_header < len) break;
+        std::uint32_t want = get32(h + 4);
+        auto body = std::span<const std::uint8_t>(h + 8, len + 1);  // type and payload
+        if (crc32(body) != want) break;
+        records.push_back(journal_record{
+            h[8], std::vector<std::uint8_t>(h + record_header, h + record_header + len)});
+        pos += record_header + len;
+    }
+    return pos;
+}
+
+/// The whole of an open file.
+expected<std::vector<std::uint8_t>, journal_error> read_fd(int fd, const std::string& path) {
+    std::vector<std::uint8_t> bytes;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        return journal_error{fmt::format("journal {}: {}", path, errno_text(errno))};
+    bytes.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t got = 0;
+    while (got < bytes.size()) {
+        auto n = ::pread(fd, bytes.data() + got, bytes.size() - got, static_cast<off_t>(got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0)
+            return journal_error{
+                fmt::format("journal {}: cannot read: {}", path, errno_text(errno))};
+        if (n == 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    bytes.resize(got);
+    return bytes;
+}
+
 }  // namespace
 
 std::uint32_t crc32(std::span<const std::uint8_t> bytes, std::uint32_t crc) noexcept {
@@ -69,35 +108,10 @@ expected<std::unique_ptr<journal>, journal_error> journal::open(
     if (!existed) sync_directory(path);
 
     // Read it all: journals are small next to memory (every cable they hold is in memory too).
-    std::vector<std::uint8_t> bytes;
-    struct stat st {};
-    if (::fstat(fd, &st) != 0)
-        return journal_error{fmt::format("journal {}: {}", path, errno_text(errno))};
-    bytes.resize(static_cast<std::size_t>(st.st_size));
-    std::size_t got = 0;
-    while (got < bytes.size()) {
-        auto n = ::pread(fd, bytes.data() + got, bytes.size() - got, static_cast<off_t>(got));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0)
-            return journal_error{
-                fmt::format("journal {}: cannot read: {}", path, errno_text(errno))};
-        if (n == 0) break;
-        got += static_cast<std::size_t>(n);
-    }
-    bytes.resize(got);
-
-    std::size_t pos = 0;
-    while (bytes.size() - pos >= record_header) {
-        const std::uint8_t* h = bytes.data() + pos;
-        std::uint32_t len = get32(h);
-        if (len > max_record || bytes.size() - pos - record_header < len) break;
-        std::uint32_t want = get32(h + 4);
-        auto body = std::span<const std::uint8_t>(h + 8, len + 1);  // type and payload
-        if (crc32(body) != want) break;
-        records.push_back(journal_record{
-            h[8], std::vector<std::uint8_t>(h + record_header, h + record_header + len)});
-        pos += record_header + len;
-    }
+    auto read = read_fd(fd, path);
+    if (!read) return read.error();
+    const auto& bytes = read.value();
+    const std::size_t pos = parse_records(bytes, records);
     if (pos != bytes.size()) {
         // A torn tail: the write that was under way when the process died. Cut it off so new
         // records follow the last whole one.
@@ -124,12 +138,32 @@ expected<std::unique_ptr<journal>, journal_error> journal::replace(
     if (::fsync(fd) != 0)
         return journal_error{fmt::format("journal {}: fsync failed: {}", tmp, errno_text(errno))};
     j->dirty_ = false;
+    // The journal being replaced stays beside it as PATH.prev, one generation, for repeat
+    // requests older than what the compacted journal holds (read_previous()).
+    const auto prev = path + ".prev";
+    const auto prev_tmp = prev + ".tmp";
+    ::unlink(prev_tmp.c_str());
+    if (::link(path.c_str(), prev_tmp.c_str()) == 0) ::rename(prev_tmp.c_str(), prev.c_str());
     if (::rename(tmp.c_str(), path.c_str()) != 0)
         return journal_error{
             fmt::format("journal {}: cannot rename {} over it: {}", path, tmp, errno_text(errno))};
     sync_directory(path);
     j->path_ = path;
     return j;
+}
+
+expected<std::vector<journal_record>, journal_error> journal::read_all(const std::string& path) {
+    std::vector<journal_record> records;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return records;
+        return journal_error{fmt::format("journal {}: cannot open: {}", path, errno_text(errno))};
+    }
+    auto bytes = read_fd(fd, path);
+    ::close(fd);
+    if (!bytes) return bytes.error();
+    parse_records(bytes.value(), records);
+    return records;
 }
 
 journal::~journal() {

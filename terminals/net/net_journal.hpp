@@ -38,8 +38,12 @@ class journal {
         const std::string& path, std::vector<journal_record>& records);
     /// Compaction: writes `records` to PATH.compact, fdatasyncs it and renames it over `path`
     /// (atomic: a crash leaves the old journal or the new one, whole), then opens it to append.
+    /// The journal replaced stays as PATH.prev (one generation: the one before goes).
     static expected<std::unique_ptr<journal>, journal_error> replace(
         const std::string& path, const std::vector<journal_record>& records);
+    /// The whole records of the journal file `path`, read only (none if there is no such file;
+    /// a torn tail is left out).
+    static expected<std::vector<journal_record>, journal_error> read_all(const std::string& path);
     ~journal();
     journal(const journal&) = delete;
     journal& operator=(const journal&) = delete;

@@ -49,6 +49,7 @@ void session::start(hooks h) {
         h.kind = config_.role;
         h.capabilities = config_.capabilities;
         h.nonce = my_nonce_;
+        my_hello_ = h;
         raw_send(h);
     }
     arm();
@@ -56,7 +57,14 @@ void session::start(hooks h) {
 
 bool session::raw_send(const wire::frame& f) {
     last_out_ = timers_.now();
-    return channel_->send(f);
+    if (!seals_) return channel_->send(f);
+    auto s = seals_->out.seal(f);
+    if (!s) {
+        log(fmt::format("{} ({}): {}: closing", peer_id_, remote_, s.error().message));
+        close(s.error().message);
+        return false;
+    }
+    return channel_->send(s.value());
 }
 
 bool session::send(const wire::frame& f) {
@@ -65,11 +73,12 @@ bool session::send(const wire::frame& f) {
 }
 
 void session::refuse(const std::string& reason) {
-    if (closed_) return;
+    if (closed_ || refusing_) return;
+    refusing_ = true;  // what else comes before the close is not read
     log(fmt::format("refused {}{}: {}", remote_, peer_id_.empty() ? "" : " (" + peer_id_ + ")",
                     reason));
-    // The peer is told why; then the connection goes.
-    channel_->send(wire::refuse{reason.substr(0, wire::max_text)});
+    // The peer is told why (sealed, once the connection is); then the connection goes.
+    raw_send(wire::refuse{reason.substr(0, wire::max_text)});
     channel_->close_after_flush(reason);
 }
 
@@ -123,8 +132,9 @@ void session::on_timer() {
 }
 
 void session::frame(wire::frame f) {
-    if (closed_) return;
+    if (closed_ || refusing_) return;
     last_in_ = timers_.now();
+    if (seals_ && !open_sealed(f)) return;
     if (auto* r = std::get_if<wire::refuse>(&f)) {
         log(fmt::format("{}{} refused us: {}", remote_,
                         peer_id_.empty() ? "" : " (" + peer_id_ + ")", r->reason));
@@ -154,6 +164,10 @@ void session::frame(wire::frame f) {
             if (std::holds_alternative<wire::heartbeat>(f)) return;
             if (std::holds_alternative<wire::hello>(f) || std::holds_alternative<wire::auth>(f)) {
                 refuse("protocol: a second hello or auth");
+                return;
+            }
+            if (std::holds_alternative<wire::sealed>(f)) {
+                refuse("protocol: a sealed frame, and this connection has no shared key");
                 return;
             }
             if (hooks_.on_frame) hooks_.on_frame(shared_from_this(), std::move(f));
@@ -206,6 +220,7 @@ void session::on_hello(const wire::hello& h) {
     mine.kind = config_.role;
     mine.capabilities = config_.capabilities;
     mine.nonce = my_nonce_;
+    my_hello_ = mine;
     raw_send(mine);
     if (config_.key) {
         phase_ = phase::auth;
@@ -247,7 +262,50 @@ void session::on_auth(const wire::auth& a) {
     up();
 }
 
+bool session::start_sealing() {
+    handshake_facts facts;
+    facts.server_nonce = initiator_ ? peer_hello_.nonce : my_nonce_;
+    facts.client_nonce = initiator_ ? my_nonce_ : peer_hello_.nonce;
+    facts.client_id = initiator_ ? config_.self_id : peer_id_;
+    facts.server_id = initiator_ ? peer_id_ : config_.self_id;
+    wire::encode_to(initiator_ ? my_hello_ : peer_hello_, facts.transcript);
+    wire::encode_to(initiator_ ? peer_hello_ : my_hello_, facts.transcript);
+    auto seals =
+        make_seals(*config_.key, initiator_ ? auth_side::client : auth_side::server, facts);
+    if (!seals) {
+        close(seals.error().message);
+        return false;
+    }
+    seals_.emplace(std::move(seals.value()));
+    return true;
+}
+
+bool session::open_sealed(wire::frame& f) {
+    const auto* s = std::get_if<wire::sealed>(&f);
+    if (!s) {
+        // Nothing in clear is taken after the handshake: not even a refusal, which anyone on
+        // the path could have written (its text is logged, marked as such).
+        if (const auto* r = std::get_if<wire::refuse>(&f))
+            refuse(fmt::format(
+                "protocol: a refuse frame in clear after the handshake (unauthenticated: '{}')",
+                r->reason));
+        else
+            refuse(fmt::format(
+                "protocol: a frame in clear after the handshake ({}), where every frame is sealed",
+                wire::frame_type_name(static_cast<std::uint8_t>(wire::type_of(f)))));
+        return false;
+    }
+    auto inner = seals_->in.open(*s);
+    if (!inner) {
+        refuse(inner.error().message);
+        return false;
+    }
+    f = std::move(inner.value());
+    return true;
+}
+
 void session::up() {
+    if (config_.key && !start_sealing()) return;
     phase_ = phase::up;
     established_ = true;
     last_in_ = timers_.now();

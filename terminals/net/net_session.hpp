@@ -6,6 +6,11 @@
 // every other frame to its owner. What the frames mean for cables is the node's business
 // (terminals/net/node/net_node.hpp).
 //
+// With a key, every frame after the handshake (both auth frames) is sealed both ways
+// (terminals/net/net_seal.hpp): the session seals what it sends and opens what it receives, so
+// its owner sees plain frames. A frame that fails to open (tampered, replayed, reordered,
+// dropped) or comes in clear closes the connection, with the reason in the log.
+//
 // Time comes from a sim::timer_service: one timer, set at the nearest deadline (the end of the
 // handshake; once up, the idle timeout after the last frame in or the heartbeat after the last
 // frame out). So a peer is closed at its timeout exactly, and in virtual time in the tests.
@@ -23,6 +28,7 @@
 #include "sim/timers.hpp"
 #include "terminals/net/net_auth.hpp"
 #include "terminals/net/net_framing.hpp"
+#include "terminals/net/net_seal.hpp"
 #include "terminals/net/net_timer.hpp"
 
 namespace hakto::terminals {
@@ -67,6 +73,8 @@ class session : public std::enable_shared_from_this<session> {
     /// When start() ran, on the timer service's clock.
     [[nodiscard]] sim::wall_time started() const noexcept { return started_; }
     [[nodiscard]] std::size_t queued_bytes() const noexcept { return channel_->queued_bytes(); }
+    /// True once up with a key: every frame both ways is sealed.
+    [[nodiscard]] bool sealed() const noexcept { return seals_.has_value(); }
 
   private:
     enum class phase { hello, auth, up };
@@ -75,6 +83,10 @@ class session : public std::enable_shared_from_this<session> {
     void on_auth(const protocol::wire::auth& a);
     void refuse(const std::string& reason);
     void up();
+    /// With a key: the seals of this connection, from the handshake. False: closed.
+    bool start_sealing();
+    /// A frame from the peer on a sealed connection, opened; false when it cannot be (closed).
+    bool open_sealed(protocol::wire::frame& f);
     /// Sets the timer at the nearest deadline.
     void arm();
     /// The timer: a deadline passed (or moved on, when frames came or went meanwhile).
@@ -93,9 +105,12 @@ class session : public std::enable_shared_from_this<session> {
     phase phase_ = phase::hello;
     bool established_ = false;
     bool closed_ = false;
-    bool logged_ = false;  // why the handshake failed is in the log
+    bool logged_ = false;    // why the handshake failed is in the log
+    bool refusing_ = false;  // a refusal sent: the connection closes once it is written
     nonce my_nonce_{};
+    protocol::wire::hello my_hello_;
     protocol::wire::hello peer_hello_;
+    std::optional<frame_seals> seals_;
     scoped_timer timer_;
     sim::wall_time started_{}, last_in_{}, last_out_{};
     std::uint64_t heartbeats_ = 0;

@@ -9,7 +9,14 @@ namespace hakto::terminals {
 
 namespace {
 
-enum record_type : std::uint8_t { rec_accept = 1, rec_tx = 2, rec_done = 3, rec_state = 4 };
+enum record_type : std::uint8_t {
+    rec_accept = 1,
+    rec_tx = 2,
+    rec_done = 3,
+    rec_state = 4,
+    rec_cancel = 5,
+    rec_void = 6,
+};
 
 class out_bytes {
   public:
@@ -123,6 +130,34 @@ std::vector<std::uint8_t> done_payload(const std::string& peer, std::uint32_t se
     return std::move(o.b);
 }
 
+void read_accept(in_bytes& in, net_cable& c,
+                 std::map<std::string, std::vector<std::string>>& routes) {
+    c.id = in.u64();
+    c.label = in.str();
+    c.origin = in.str();
+    c.addressees = in.strs();
+    c.precedence = in.u8();
+    c.filed_ns = static_cast<std::int64_t>(in.u64());
+    c.codes = in.raw();
+    c.from_peer = in.str();
+    c.from_serial = in.u32();
+    c.local = in.u8() != 0;
+    auto n = in.u32();
+    for (std::uint32_t i = 0; i < n && in.ok_so_far(); ++i) {
+        auto peer = in.str();
+        routes[peer] = in.strs();
+    }
+}
+
+std::vector<std::uint8_t> cancel_payload(const std::string& peer, std::uint64_t cable,
+                                         std::uint32_t serial) {
+    out_bytes o;
+    o.str(peer);
+    o.u64(cable);
+    o.u32(serial);
+    return std::move(o.b);
+}
+
 }  // namespace
 
 expected<std::unique_ptr<net_store>, journal_error> net_store::open(const std::string& dir) {
@@ -142,22 +177,8 @@ expected<std::unique_ptr<net_store>, journal_error> net_store::open(const std::s
         switch (r.type) {
             case rec_accept: {
                 net_cable c;
-                c.id = in.u64();
-                c.label = in.str();
-                c.origin = in.str();
-                c.addressees = in.strs();
-                c.precedence = in.u8();
-                c.filed_ns = static_cast<std::int64_t>(in.u64());
-                c.codes = in.raw();
-                c.from_peer = in.str();
-                c.from_serial = in.u32();
-                c.local = in.u8() != 0;
                 std::map<std::string, std::vector<std::string>> routes;
-                auto n = in.u32();
-                for (std::uint32_t i = 0; i < n; ++i) {
-                    auto peer = in.str();
-                    routes[peer] = in.strs();
-                }
+                read_accept(in, c, routes);
                 if (!in.ok())
                     return journal_error{
                         fmt::format("journal {}: record {} (accept) is malformed", path, index)};
@@ -183,6 +204,26 @@ expected<std::unique_ptr<net_store>, journal_error> net_store::open(const std::s
                     return journal_error{
                         fmt::format("journal {}: record {} (done) is malformed", path, index)};
                 s->apply_done(peer, serial);
+                break;
+            }
+            case rec_cancel: {
+                auto peer = in.str();
+                auto cable = in.u64();
+                auto serial = in.u32();
+                if (!in.ok())
+                    return journal_error{
+                        fmt::format("journal {}: record {} (cancel) is malformed", path, index)};
+                s->apply_cancel(peer, cable, serial);
+                break;
+            }
+            case rec_void: {
+                auto peer = in.str();
+                auto serial = in.u32();
+                if (!in.ok())
+                    return journal_error{
+                        fmt::format("journal {}: record {} (void) is malformed", path, index)};
+                auto& last = s->in_[peer];
+                last = std::max(last, serial);
                 break;
             }
             case rec_state: {
@@ -248,8 +289,34 @@ void net_store::apply_transmit(const std::string& peer, std::uint64_t cable, std
 }
 
 void net_store::apply_done(const std::string& peer, std::uint32_t serial) {
-    for (auto& c : out_[peer].copies)
+    auto& ch = out_[peer];
+    if (ch.cancelled.erase(serial) > 0) return;
+    for (auto& c : ch.copies)
         if (c.serial == serial) c.done = true;
+}
+
+void net_store::apply_cancel(const std::string& peer, std::uint64_t cable, std::uint32_t serial) {
+    auto& ch = out_[peer];
+    ch.last_serial = std::max(ch.last_serial, serial);
+    ch.cancelled.insert(serial);
+    for (auto& c : ch.copies)
+        if (c.cable == cable && c.serial == serial) c.serial = 0;
+}
+
+expected<void, journal_error> net_store::cancel(const std::string& peer, std::uint64_t cable,
+                                                std::uint32_t serial) {
+    auto w = journal_->append(rec_cancel, cancel_payload(peer, cable, serial));
+    if (!w) return w.error();
+    apply_cancel(peer, cable, serial);
+    return outcome::success();
+}
+
+expected<void, journal_error> net_store::take_void(const std::string& peer, std::uint32_t serial) {
+    auto w = journal_->append(rec_void, done_payload(peer, serial));
+    if (!w) return w.error();
+    auto& last = in_[peer];
+    last = std::max(last, serial);
+    return outcome::success();
 }
 
 expected<std::uint64_t, journal_error> net_store::accept(
@@ -373,12 +440,85 @@ expected<void, journal_error> net_store::compact() {
             if (cp.done && cp.serial != 0)
                 records.push_back({rec_done, done_payload(peer, cp.serial)});
         }
+    // Cancelled serials the peer has not acknowledged yet: their cancel frames go again.
+    for (const auto& [peer, ch] : out_)
+        for (auto serial : ch.cancelled)
+            records.push_back({rec_cancel, cancel_payload(peer, 0, serial)});
     auto j = journal::replace(journal_->path(), records);
     if (!j) return j.error();
     journal_ = std::move(j.value());
     compacted_size_ = journal_->size();
     ++compactions_;
     return outcome::success();
+}
+
+expected<std::size_t, journal_error> net_store::restore_for_repeat(const std::string& peer,
+                                                                   std::uint32_t first,
+                                                                   std::uint32_t last) {
+    // The previous generation of the journal, then the journal itself: oldest records first.
+    std::vector<journal_record> records;
+    for (const auto& path : {journal_->path() + ".prev", journal_->path()}) {
+        auto r = journal::read_all(path);
+        if (!r) return r.error();
+        records.insert(records.end(), std::make_move_iterator(r.value().begin()),
+                       std::make_move_iterator(r.value().end()));
+    }
+    // Which cable went under each serial asked for, and which serials were cancelled.
+    std::map<std::uint32_t, std::uint64_t> sent;
+    std::set<std::uint32_t> voided;
+    for (const auto& r : records) {
+        if (r.type != rec_tx && r.type != rec_cancel) continue;
+        in_bytes in(r.payload);
+        const auto p = in.str();
+        const auto cable = in.u64();
+        const auto serial = in.u32();
+        if (!in.ok_so_far() || p != peer || serial < first || serial > last) continue;
+        if (r.type == rec_tx) {
+            sent[serial] = cable;
+        } else {
+            sent.erase(serial);
+            voided.insert(serial);
+        }
+    }
+    std::set<std::uint64_t> wanted;
+    for (const auto& [serial, cable] : sent) wanted.insert(cable);
+    std::map<std::uint64_t, std::pair<net_cable, std::vector<std::string>>> found;
+    for (const auto& r : records) {
+        if (r.type != rec_accept) continue;
+        in_bytes in(r.payload);
+        net_cable c;
+        std::map<std::string, std::vector<std::string>> routes;
+        read_accept(in, c, routes);
+        if (!in.ok() || !wanted.count(c.id) || !routes.count(peer)) continue;
+        auto addressees = routes[peer];
+        found[c.id] = {std::move(c), std::move(addressees)};
+    }
+    std::size_t restored = 0;
+    auto& ch = out_[peer];
+    for (const auto& [serial, cable] : sent) {
+        auto it = found.find(cable);
+        if (it == found.end()) continue;
+        if (auto* held = copy_of(peer, cable)) {
+            held->done = false;  // in memory after all
+            ++restored;
+            continue;
+        }
+        cables_.try_emplace(cable, it->second.first);
+        net_copy copy;
+        copy.cable = cable;
+        copy.addressees = it->second.second;
+        copy.serial = serial;
+        copy.attempts = 1;
+        auto at = std::lower_bound(ch.copies.begin(), ch.copies.end(), cable,
+                                   [](const net_copy& c, std::uint64_t v) { return c.cable < v; });
+        ch.copies.insert(at, std::move(copy));
+        ++restored;
+    }
+    for (auto serial : voided) {
+        ch.cancelled.insert(serial);
+        ++restored;
+    }
+    return restored;
 }
 
 std::uint32_t net_store::oldest_held(const std::string& peer) const {

@@ -10,6 +10,12 @@
 //   tx      a copy put on the line: its channel serial (given at the first transmission, kept
 //           for a resend) and the key tape stretch it uses. Durable before the first code goes.
 //   done    the peer has the copy on its disk: it leaves the queue (kept for repeat requests).
+//           For a cancelled serial: the peer has taken it as void.
+//   cancel  the transmission of a copy with its serial was broken off for a higher precedence
+//           (a FLASH pre-empts it): the serial is used up and void, the copy goes again later
+//           under a new one. Durable before the cancel frame goes.
+//   void    a serial received as cancelled on a channel: taken, nothing delivered. Durable
+//           before the sender is told it is stored.
 //   state   written first by a compaction: the next cable number, the last serial received and
 //           given on each channel, the next key position of each, every label filed here.
 //
@@ -64,6 +70,9 @@ struct net_copy {
 struct net_channel_out {
     std::uint32_t last_serial = 0;  ///< last serial given
     std::uint64_t next_key = 0;     ///< first key position never used
+    /// Serials cancelled (broken off for a higher precedence) that the peer has not yet
+    /// acknowledged as void: the cancel frame goes again, in serial order, on a new connection.
+    std::set<std::uint32_t> cancelled;
     /// In the order queued, which is the order of their cables' numbers.
     std::vector<net_copy> copies;
 };
@@ -80,8 +89,14 @@ class net_store {
     /// none) using key positions [key, key + length). Returns the serial. Not durable until sync().
     expected<std::uint32_t, journal_error> transmit(const std::string& peer, std::uint64_t cable,
                                                     std::uint64_t key, std::uint64_t length);
-    /// The peer has stored the copy with `serial`.
+    /// The peer has stored the copy with `serial` (or taken the cancelled serial as void).
     expected<void, journal_error> done(const std::string& peer, std::uint32_t serial);
+    /// The transmission with `serial` of the copy of `cable` to `peer` is broken off: the serial
+    /// is void, the copy has none again (it goes later in full). Not durable until sync().
+    expected<void, journal_error> cancel(const std::string& peer, std::uint64_t cable,
+                                         std::uint32_t serial);
+    /// Serial `serial` from `peer` arrived cancelled: taken as void. Not durable until sync().
+    expected<void, journal_error> take_void(const std::string& peer, std::uint32_t serial);
     expected<void, journal_error> sync() { return journal_->sync(); }
 
     /// A cable addressed here has been delivered (printed, written to --out-dir).
@@ -93,6 +108,13 @@ class net_store {
     expected<bool, journal_error> compact_if(std::uint64_t max_bytes);
     expected<void, journal_error> compact();
     [[nodiscard]] std::uint64_t compactions() const noexcept { return compactions_; }
+    /// A repeat request for serials older than those held: the cables sent under serials
+    /// [first, last] on `peer`'s channel are read back from the journal (and its previous
+    /// generation, journal.log.prev) and held again, not done, with their serials; cancelled
+    /// serials among them are to be announced again. Returns how many serials were found.
+    expected<std::size_t, journal_error> restore_for_repeat(const std::string& peer,
+                                                            std::uint32_t first,
+                                                            std::uint32_t last);
     /// The first serial of a channel still held for repeat requests (last_serial + 1: none).
     [[nodiscard]] std::uint32_t oldest_held(const std::string& peer) const;
 
@@ -127,6 +149,7 @@ class net_store {
     void apply_transmit(const std::string& peer, std::uint64_t cable, std::uint32_t serial,
                         std::uint64_t key, std::uint64_t length);
     void apply_done(const std::string& peer, std::uint32_t serial);
+    void apply_cancel(const std::string& peer, std::uint64_t cable, std::uint32_t serial);
     void apply_state(std::uint64_t next_id, std::map<std::string, std::uint32_t> in,
                      std::map<std::string, std::pair<std::uint32_t, std::uint64_t>> out,
                      std::vector<std::string> labels);

@@ -6,7 +6,10 @@
 // - the incremental decoder, fed the input in pieces (sizes taken from the first byte), gives
 //   the same frames as decoding them one at a time, never holds more than its capacity, and
 //   after its first error gives only errors;
-// - every frame it gives passes `validate` and re-encodes to the bytes it came from.
+// - every frame it gives passes `validate` and re-encodes to the bytes it came from;
+// - a sealed frame (type 11) holds at least an inner type and a tag, and at most one frame's
+//   largest payload more (its payload up to max_sealed_payload, every other type's up to
+//   max_payload).
 #include <algorithm>
 #include <span>
 #include <string>
@@ -19,6 +22,17 @@ namespace wire = hakto::protocol::wire;
 
 namespace {
 
+void check_bounds(const wire::frame& f) {
+    const auto size = wire::encode(f).size() - wire::header_size;
+    if (const auto* s = std::get_if<wire::sealed>(&f)) {
+        HAKTO_FUZZ_CHECK(
+            s->body.size() >= 1 + wire::seal_tag_size && size <= wire::max_sealed_payload,
+            "a sealed frame holds an inner type and a tag, within its bound");
+    } else {
+        HAKTO_FUZZ_CHECK(size <= wire::max_payload, "a frame's payload is within max_payload");
+    }
+}
+
 void check_whole(std::span<const std::uint8_t> bytes) {
     auto f = wire::decode(bytes);
     if (!f) {
@@ -28,6 +42,7 @@ void check_whole(std::span<const std::uint8_t> bytes) {
     }
     HAKTO_FUZZ_CHECK(static_cast<bool>(wire::validate(f.value())),
                      "a decoded frame passes validate");
+    check_bounds(f.value());
     auto again = wire::encode(f.value());
     HAKTO_FUZZ_CHECK(std::equal(again.begin(), again.end(), bytes.begin(), bytes.end()),
                      "a decoded frame encodes back to its bytes");
@@ -58,6 +73,7 @@ void check_stream(std::span<const std::uint8_t> bytes, std::size_t piece) {
             const auto& f = *next.value();
             HAKTO_FUZZ_CHECK(static_cast<bool>(wire::validate(f)),
                              "a streamed frame passes validate");
+            check_bounds(f);
             wire::encode_to(f, frame_bytes);
         }
         HAKTO_FUZZ_CHECK(d.buffered() <= 2 * wire::max_frame,

@@ -89,19 +89,8 @@ void link_receiver::on_begin(wire::begin b) {
         skip_ = b.serial;
         machine_.enter(state::skipping,
                        fmt::format("serial {:03} after {:03}: a gap", b.serial, last));
-        if (asked_from_ == last + 1) return;  // asked already; the repeats will come
-        asked_from_ = last + 1;
-        ++ctx_.stats.gaps;
-        // Ask for the missing ones as an operator did: INT ZDK, "please retransmit"
-        // (protocol facts §1.12).
-        wire::service s;
-        s.first = last + 1;
-        s.last = b.serial - 1;
-        s.text = s.first == s.last ? fmt::format("INT ZDK {:03}", s.first)
-                                   : fmt::format("INT ZDK {:03}-{:03}", s.first, s.last);
-        ctx_.log(fmt::format("channel from {}: serial {:03} after {:03}, a gap: {}", peer_,
-                             b.serial, last, s.text));
-        link_.send(s);
+        ask_repeat(last + 1, b.serial - 1,
+                   fmt::format("serial {:03} after {:03}, a gap", b.serial, last));
         return;
     }
     if (b.encrypted && !tape_) {
@@ -217,6 +206,73 @@ void link_receiver::on_end(const wire::end& e) {
     print_due();
 }
 
+void link_receiver::ask_repeat(std::uint32_t first, std::uint32_t last, std::string_view why) {
+    if (asked_from_ == first) return;  // asked already; the repeats will come
+    asked_from_ = first;
+    ++ctx_.stats.gaps;
+    // Ask for the missing ones as an operator did: INT ZDK, "please retransmit"
+    // (protocol facts §1.12).
+    wire::service s;
+    s.first = first;
+    s.last = last;
+    s.text = s.first == s.last ? fmt::format("INT ZDK {:03}", s.first)
+                               : fmt::format("INT ZDK {:03}-{:03}", s.first, s.last);
+    ctx_.log(fmt::format("channel from {}: {}: {}", peer_, why, s.text));
+    link_.send(s);
+}
+
+void link_receiver::print_break(const std::string& label) {
+    if (auto* printer = host_.printer())
+        printer->print(fmt::format("\r\n*** {} BROKEN OFF: TO BE SENT AGAIN ***\r\n", label));
+}
+
+void link_receiver::on_cancel(const wire::cancel& c) {
+    const auto last = durability_.store().last_received(peer_);
+    if (c.serial <= last) {
+        // Taken as void before (the sender did not hear it): acknowledged again.
+        if (current() == state::skipping && skip_ == c.serial) {
+            msg_ = message{};
+            machine_.enter(state::idle, fmt::format("serial {:03} cancelled, skipped", c.serial));
+        }
+        link_.send(wire::ack{c.serial, 0, true});
+        return;
+    }
+    if (c.serial > last + 1) {
+        ask_repeat(last + 1, c.serial - 1,
+                   fmt::format("cancel of serial {:03} after {:03}, a gap", c.serial, last));
+        return;
+    }
+    if (current() == state::finishing && msg_.b.serial == c.serial) {
+        link_.close(fmt::format("protocol: cancel of serial {:03} after its end", c.serial));
+        return;
+    }
+    if (taking() && msg_.b.serial == c.serial) {
+        ctx_.log(
+            fmt::format("{} channel serial {:03} from {} broken off after {} characters "
+                        "for a higher precedence: {}",
+                        msg_.b.label, c.serial, peer_, msg_.printed, c.text));
+        if (msg_.local) print_break(msg_.b.label);
+        print_.cancel();
+        msg_ = message{};
+        page_.reset();
+        machine_.enter(state::idle, fmt::format("serial {:03} cancelled: void", c.serial));
+    } else {
+        ctx_.log(fmt::format("channel serial {:03} from {} cancelled before it began: {}", c.serial,
+                             peer_, c.text));
+    }
+    // The serial is void: taken (nothing delivered), and "stored" once that is on disk.
+    if (auto r = durability_.store().take_void(peer_, c.serial); !r) {
+        host_.fatal(r.error().message);
+        return;
+    }
+    ++ctx_.stats.voided;
+    asked_from_ = 0;
+    durability_.durable([this, gen = link_.generation(), serial = c.serial] {
+        if (link_.generation() == gen && link_.up()) link_.send(wire::ack{serial, 0, true});
+        host_.pump_all();
+    });
+}
+
 void link_receiver::print_code(std::uint8_t code) {
     std::uint8_t plain = code;
     if (msg_.decrypting && decrypt_) {
@@ -326,10 +382,7 @@ void link_receiver::reset(std::string_view reason) {
             fmt::format("{} channel serial {:03} from {} broken off after {} characters; the "
                         "sender will send it again",
                         msg_.b.label, msg_.b.serial, peer_, msg_.printed));
-        if (msg_.local)
-            if (auto* printer = host_.printer())
-                printer->print(
-                    fmt::format("\r\n*** {} BROKEN OFF: TO BE SENT AGAIN ***\r\n", msg_.b.label));
+        if (msg_.local) print_break(msg_.b.label);
     }
     msg_ = message{};
     if (current() != state::idle) machine_.enter(state::idle, reason);

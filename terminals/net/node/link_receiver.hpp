@@ -10,6 +10,8 @@
 //   receiving, finishing  --end with a wrong length or checksum (INT ZDK for it)-->  idle
 //   skipping   --end of the message skipped-->                idle
 //   receiving, finishing, skipping  --a new begin, the connection lost-->  idle
+//   receiving  --cancel of the serial (a higher precedence pre-empts it): the break printed,
+//                the serial taken as void-->                  idle
 //
 // The printer prints a character when it arrives and at most one a character time
 // (print(k) = max(arrival(k), print(k - 1) + one character); a quarter of a character of slack
@@ -52,6 +54,9 @@ class link_receiver {
     void on_begin(protocol::wire::begin b);
     void on_data(protocol::wire::data d);
     void on_end(const protocol::wire::end& e);
+    /// The message on the line is broken off for a higher precedence (or a cancelled serial is
+    /// announced again): nothing of it is delivered; the serial is taken as void.
+    void on_cancel(const protocol::wire::cancel& c);
     /// The connection went, or a new one replaced it: a message being received is broken off
     /// (the sender sends it again).
     void reset(std::string_view reason);
@@ -85,6 +90,10 @@ class link_receiver {
     void print_due();
     void print_code(std::uint8_t code);
     void store();
+    /// Asks for serials [first, last] again (INT ZDK), once for a gap that starts at `first`.
+    void ask_repeat(std::uint32_t first, std::uint32_t last, std::string_view why);
+    /// The printer port's mark of a message broken off.
+    void print_break(const std::string& label);
 
     node_context& ctx_;
     node_host& host_;

@@ -23,6 +23,8 @@ std::string_view link_sender::name(state s) noexcept {
             return "sending";
         case state::draining:
             return "draining";
+        case state::breaking:
+            return "breaking";
     }
     return "?";
 }
@@ -35,6 +37,8 @@ bool link_sender::legal(state from, state to) noexcept {
             return from == state::committing;
         case state::draining:
             return from == state::sending;
+        case state::breaking:
+            return from == state::committing || from == state::sending;
         case state::idle:
             return from != state::idle;
     }
@@ -60,6 +64,79 @@ void link_sender::queue(std::uint64_t cable, std::uint8_t precedence) {
     const auto p = static_cast<protocol::precedence>(
         std::min<int>(precedence, protocol::precedence_levels - 1));
     fresh_.push(p, sim::circuit_queue::item{cable, 0});
+    if (!ctx_.stopping && link_.up()) preempt_if_due();
+}
+
+bool link_sender::preempt_if_due() {
+    const auto s = current();
+    if (s != state::sending && s != state::committing) return false;
+    const auto waiting = fresh_.top_precedence();
+    if (!waiting) return false;
+    const auto on_line = static_cast<protocol::precedence>(
+        std::min<int>(tx_.precedence, protocol::precedence_levels - 1));
+    if (!protocol::preempts(*waiting, on_line)) return false;
+    // A serial sent before may be on the far end's disk already (it answers a duplicate with
+    // "stored" at its begin): it is broken off only once the far end has acknowledged
+    // characters of it, which it does only for a serial it is taking anew.
+    if (!tx_.new_serial && !tx_.taken) return false;
+    const auto* c = durability_.store().cable(tx_.cable);
+    const std::string label = c ? c->label : "?";
+    const auto serial = tx_.serial;
+    pace_.cancel();
+    machine_.enter(state::breaking,
+                   fmt::format("{} channel serial {:03} after {} characters: a {} message waits",
+                               label, serial, tx_.sent, protocol::precedence_name(*waiting)));
+    if (auto r = durability_.store().cancel(peer_, tx_.cable, serial); !r) {
+        host_.fatal(r.error().message);
+        return true;
+    }
+    cancels_unsynced_.insert(serial);
+    ctx_.log(fmt::format(
+        "{} to {} (channel serial {:03}) broken off after {} of {} characters: a {} message "
+        "pre-empts it",
+        label, peer_, serial, tx_.sent, tx_.codes.size(), protocol::precedence_name(*waiting)));
+    // The serial is void once the cancel record is on disk: only then does the far end hear of
+    // it (a crash before would otherwise leave the cable with a serial the far end has voided).
+    durability_.durable([this, seq = tx_.seq, serial, cable = tx_.cable, p = tx_.precedence] {
+        on_broken(seq, serial, cable, p);
+    });
+    return true;
+}
+
+void link_sender::on_broken(std::uint64_t seq, std::uint32_t serial, std::uint64_t cable,
+                            std::uint8_t precedence) {
+    cancels_unsynced_.erase(serial);
+    if (current() != state::breaking || tx_.seq != seq) {
+        pump();  // the connection went meanwhile: the cancel goes on the next one
+        return;
+    }
+    ++ctx_.stats.preemptions;
+    const auto* c = durability_.store().cable(cable);
+    wire::cancel f;
+    f.serial = serial;
+    f.text = fmt::format("{} BROKEN OFF: TO BE SENT AGAIN", c ? c->label : "MESSAGE");
+    drop_transmission(fmt::format("serial {:03} cancelled: the cable goes again later", serial));
+    // Back to its original place in its precedence (the queue orders by the cable's number).
+    queue(cable, precedence);
+    if (!link_.send(f)) return;  // the connection went: the cancel goes on the next one
+    cancels_sent_.insert(serial);
+    pump();
+}
+
+bool link_sender::send_cancels() {
+    const auto& cancelled = durability_.store().out(peer_).cancelled;
+    for (auto serial : cancelled) {
+        if (cancels_sent_.count(serial)) continue;
+        // Serials go out in order: a resend with a lower serial goes first.
+        if (!again_.empty() && again_.begin()->first < serial) return true;
+        if (cancels_unsynced_.count(serial)) return false;
+        wire::cancel f;
+        f.serial = serial;
+        f.text = fmt::format("{:03} BROKEN OFF: TO BE SENT AGAIN", serial);
+        if (!link_.send(f)) return false;
+        cancels_sent_.insert(serial);
+    }
+    return true;
 }
 
 void link_sender::requeue_all() {
@@ -109,11 +186,13 @@ void link_sender::pump() {
             return;
         case state::committing:
         case state::draining:
+        case state::breaking:
             return;
     }
 }
 
 void link_sender::start_next() {
+    if (!send_cancels()) return;
     while (auto* copy = next_copy()) {
         const auto* c = durability_.store().cable(copy->cable);
         if (!c || c->codes.empty()) {
@@ -157,6 +236,7 @@ void link_sender::begin(net_copy& copy, const net_cable& c) {
     b.label = c.label.substr(0, wire::max_label);
     b.origin = c.origin;
     b.addressees = copy.addressees;
+    const bool new_serial = copy.serial == 0;
     auto serial = durability_.store().transmit(peer_, copy.cable, key, key_length);
     if (!serial) {
         host_.fatal(serial.error().message);
@@ -168,6 +248,8 @@ void link_sender::begin(net_copy& copy, const net_cable& c) {
     tx_.cable = copy.cable;
     tx_.serial = b.serial;
     tx_.codes = std::move(codes);
+    tx_.precedence = c.precedence;
+    tx_.new_serial = new_serial;
     machine_.enter(state::committing, fmt::format("{} channel serial {:03}: its tx record to disk",
                                                   c.label, b.serial));
     // The serial and the key stretch are on disk before the first code goes: a crash can never
@@ -178,6 +260,8 @@ void link_sender::begin(net_copy& copy, const net_cable& c) {
 
 void link_sender::on_committed(std::uint64_t seq, wire::begin b) {
     if (current() != state::committing || tx_.seq != seq || !link_.up()) return;
+    // A higher precedence filed meanwhile: a new serial is cancelled before its begin goes.
+    if (preempt_if_due()) return;
     ctx_.log(fmt::format("{} {} to {} (channel serial {:03}, {} characters{})",
                          b.resend ? "sending again" : "sending", b.label, peer_, b.serial, b.length,
                          b.encrypted ? ", on-line encryption" : ""));
@@ -274,7 +358,12 @@ void link_sender::on_ack(const wire::ack& a) {
                                     tx_.codes.size()));
             return;
         }
+        if (current() == state::breaking) return;  // cancelled: the cancel frame follows
         tx_.acked = std::max(tx_.acked, a.printed);
+        if (a.printed > 0 && !a.stored && !tx_.taken) {
+            tx_.taken = true;
+            if (current() == state::sending && preempt_if_due()) return;
+        }
         if (a.stored) {
             // Stored before we finished (a duplicate): the rest need not go.
             stored_early(a.serial);
@@ -287,6 +376,13 @@ void link_sender::on_ack(const wire::ack& a) {
         return;
     }
     if (!a.stored) return;
+    if (durability_.store().out(peer_).cancelled.count(a.serial)) {
+        // The far end has taken the cancelled serial as void.
+        cancels_sent_.erase(a.serial);
+        if (auto r = durability_.store().done(peer_, a.serial); !r) host_.fatal(r.error().message);
+        pump();
+        return;
+    }
     auto it = std::find(in_flight_.begin(), in_flight_.end(), a.serial);
     if (it != in_flight_.end()) {
         in_flight_.erase(it);
@@ -332,20 +428,45 @@ void link_sender::on_service(const wire::service& s) {
     auto& store = durability_.store();
     auto& ch = store.out(peer_);
     if (auto held = store.oldest_held(peer_); s.first < held && s.first <= ch.last_serial) {
-        // Only the last keep_copies of a channel are kept for repeats: an older serial is
-        // gone, and the far end is told so (its operator must see to the gap).
-        auto why = fmt::format(
-            "{}: serials {:03}-{:03} are gone from {} (the last {} of a "
-            "channel are kept for repeats)",
-            s.text, s.first, std::min(s.last, held - 1), ctx_.config.id, ctx_.config.keep_copies);
-        ctx_.log(fmt::format("repeat request from {}: {}", peer_, why));
-        link_.close(why);
-        return;
+        // Only the last keep_copies of a channel are held in memory: older ones are read back
+        // from the journal. A serial the journal no longer has either is gone, and the far end
+        // is told so (its operator must see to the gap).
+        const auto upto = std::min(s.last, held - 1);
+        auto restored = store.restore_for_repeat(peer_, s.first, upto);
+        if (!restored) {
+            host_.fatal(restored.error().message);
+            return;
+        }
+        std::set<std::uint32_t> have(ch.cancelled.begin(), ch.cancelled.end());
+        for (const auto& c : ch.copies)
+            if (c.serial != 0) have.insert(c.serial);
+        std::uint32_t missing_from = 0, missing_to = 0;
+        for (auto k = s.first; k <= upto; ++k)
+            if (!have.count(k)) {
+                if (missing_from == 0) missing_from = k;
+                missing_to = k;
+            }
+        if (missing_from != 0) {
+            auto why = fmt::format(
+                "{}: serials {:03}-{:03} are gone from {} (neither held nor in its journal)",
+                s.text, missing_from, missing_to, ctx_.config.id);
+            ctx_.log(fmt::format("repeat request from {}: {}", peer_, why));
+            link_.close(why);
+            return;
+        }
+        ctx_.log(fmt::format("repeat request from {} for {:03}-{:03}: read back from the journal",
+                             peer_, s.first, upto));
     }
     std::size_t again = 0;
     for (auto& c : ch.copies)
         if (c.serial >= s.first && c.serial <= s.last) {
             c.done = false;
+            ++again;
+        }
+    // A cancelled serial asked for: its cancel goes again.
+    for (auto serial : ch.cancelled)
+        if (serial >= s.first && serial <= s.last) {
+            cancels_sent_.erase(serial);
             ++again;
         }
     ++ctx_.stats.repeats_served;
@@ -366,6 +487,7 @@ void link_sender::on_service(const wire::service& s) {
 
 void link_sender::reset(std::string_view reason) {
     in_flight_.clear();
+    cancels_sent_.clear();
     drop_transmission(reason);
     requeue_all();
 }

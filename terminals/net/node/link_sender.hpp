@@ -6,7 +6,10 @@
 //   committing  --the tx record on disk: begin sent-->        sending
 //   sending     --every code and end sent-->                  draining
 //   draining    --all printed at the far end-->               idle    (the copy awaits "stored")
-//   committing, sending, draining
+//   committing, sending
+//               --a FLASH or higher waits (protocol::preempts): cancel record appended-->  breaking
+//   breaking    --the cancel record on disk: cancel sent-->   idle    (the copy goes again later)
+//   committing, sending, draining, breaking
 //               --"stored" already (a duplicate), a repeat request, the connection lost-->  idle
 //
 // The serial and the key stretch of a transmission are on disk before its first code goes
@@ -18,13 +21,24 @@
 // What goes next: first a copy that has a channel serial and is not done (broken off by a lost
 // connection, or asked for again by a repeat request), lowest serial first, so that serials go
 // out in order; then the copies never sent, from a sim::circuit_queue, the queue sim/relay uses:
-// highest precedence first, first come first served within a precedence. A cable on the line
-// finishes first: nothing pre-empts it.
+// highest precedence first, first come first served within a precedence.
+//
+// Pre-emption (ACP 127: FLASH and EMERGENCY COMMAND interrupt lower precedences on the circuit,
+// protocol facts §1.7; sim/relay does the same in process): a copy that pre-empts the one on the
+// line (protocol::preempts) breaks it off at the next character. Its serial is used up: a cancel
+// record goes to the journal and, once on disk, a cancel frame to the far end, which prints the
+// break and takes the serial as void. The broken copy loses its serial and goes back to its
+// original place in its precedence; it goes again in full under a new serial. A copy sent
+// before under its serial (a resend after a lost connection: the far end may have stored it)
+// is broken off only once the far end has acknowledged characters of it on this connection,
+// which it does only for a serial it is taking anew. Cancelled serials the far end has not yet
+// acknowledged go again first on a new connection, in serial order with the resends.
 //
 // Time (the pacing) is the node's timer service.
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,7 +57,7 @@ class node_link;
 
 class link_sender {
   public:
-    enum class state : std::uint8_t { idle, committing, sending, draining };
+    enum class state : std::uint8_t { idle, committing, sending, draining, breaking };
 
     link_sender(node_context& ctx, node_host& host, node_durability& durability, node_link& link,
                 const node_peer& peer);
@@ -86,6 +100,9 @@ class link_sender {
         std::vector<std::uint8_t> codes;  ///< as they go on the wire
         std::uint32_t sent = 0, acked = 0;
         sim::wall_time t0{};  ///< begin sent: the pacing counts from here
+        std::uint8_t precedence = 0;
+        bool new_serial = false;  ///< the serial was given for this transmission
+        bool taken = false;       ///< the far end acknowledged characters of it (not "stored")
     };
 
     static bool legal(state from, state to) noexcept;
@@ -95,6 +112,12 @@ class link_sender {
     void on_committed(std::uint64_t seq, protocol::wire::begin b);
     void send_due();
     void when_printed();
+    /// The copy on the line gives way to a higher precedence waiting, if it may (see above).
+    bool preempt_if_due();
+    void on_broken(std::uint64_t seq, std::uint32_t serial, std::uint64_t cable,
+                   std::uint8_t precedence);
+    /// Sends the cancel frames due before the next transmission. False: one is not on disk yet.
+    bool send_cancels();
     void stored_early(std::uint32_t serial);
     void log_stored(std::uint32_t serial);
     void mark_done(std::uint32_t serial);
@@ -119,6 +142,8 @@ class link_sender {
     /// its order of arrival here, and the handle it is found by (job is not used).
     sim::circuit_queue fresh_;
     std::map<std::uint32_t, std::uint64_t> again_;  ///< serial -> cable, to send again
+    std::set<std::uint32_t> cancels_sent_;          ///< cancel frames sent on this connection
+    std::set<std::uint32_t> cancels_unsynced_;      ///< cancel records not yet on disk
     std::optional<sim::circuit> line_;
     bool encrypts_ = false;
     sim::sim_time vt_{};  ///< the line model's clock (deterministic: not the wall clock)

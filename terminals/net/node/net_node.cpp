@@ -12,6 +12,7 @@
 #include "protocol/cable/precedence.hpp"
 #include "sim/routing_table.hpp"
 #include "terminals/net/net_printer_port.hpp"
+#include "terminals/net/net_timer.hpp"
 #include "terminals/net/node/node_connections.hpp"
 #include "terminals/net/node/node_context.hpp"
 #include "terminals/net/node/node_durability.hpp"
@@ -117,17 +118,74 @@ class net_node::impl final : public node_host, public std::enable_shared_from_th
         connections_->start();
         durability_->recover_deliveries();
         // Cables to file here, once: the journal remembers what was filed.
-        bool filed = false;
-        for (const auto& c : ctx_.config.to_file) {
-            auto r = file_one(c);
-            if (!r) return;
-            filed = filed || r.value();
+        if (ctx_.config.file_in_time) {
+            schedule_ = ctx_.config.to_file;
+            std::stable_sort(
+                schedule_.begin(), schedule_.end(),
+                [](const net_cable& x, const net_cable& y) { return x.filed_ns < y.filed_ns; });
+            file_due();
+        } else {
+            bool filed = false;
+            for (const auto& c : ctx_.config.to_file) {
+                auto r = file_one(c);
+                if (!r) return;
+                filed = filed || r.value();
+            }
+            if (filed) durability_->durable([this] { pump_all(); });
         }
-        if (filed) durability_->durable([this] { pump_all(); });
         auto pending = durability_->outstanding();
         if (pending > 0)
             ctx_.log(
                 fmt::format("journal: {} cable{} to send on", pending, pending == 1 ? "" : "s"));
+    }
+
+    /// Filing in time (node_config::file_in_time): files the next cable of the schedule and
+    /// sets the timer for the one after it.
+    void file_due() {
+        if (ctx_.stopping) return;
+        const double speed = ctx_.config.speed;
+        while (next_filing_ < schedule_.size()) {
+            if (next_filing_ > 0 && speed > 0) {
+                const auto now = ctx_.timers.now();
+                if (!filing_deadline_) {
+                    // The filing times' distance, scaled by the speed.
+                    const auto gap = std::chrono::nanoseconds{schedule_[next_filing_].filed_ns -
+                                                              schedule_[next_filing_ - 1].filed_ns};
+                    filing_deadline_ = now + wall(std::max(gap, std::chrono::nanoseconds{0}));
+                }
+                // Idle hours are skipped as the replay skips them: with nothing filed here
+                // outstanding and more than idle_gap to go, the next cable comes a second on.
+                const auto left = *filing_deadline_ - now;
+                if (left > wall(ctx_.config.idle_gap) && durability_->outstanding() == 0) {
+                    ctx_.log(fmt::format("no traffic here: the {} before {} is filed are skipped",
+                                         format_span(left, speed), schedule_[next_filing_].label));
+                    filing_deadline_ = now + wall(std::chrono::seconds{1});
+                }
+                if (now < *filing_deadline_) {
+                    // Looked at again when due, and meanwhile as the traffic here drains.
+                    filing_timer_.set_at(
+                        std::min(*filing_deadline_, now + std::chrono::milliseconds{50}),
+                        [this] { file_due(); });
+                    return;
+                }
+            }
+            filing_deadline_.reset();
+            auto r = file_one(schedule_[next_filing_]);
+            if (!r) return;
+            ++next_filing_;
+            if (r.value()) durability_->durable([this] { pump_all(); });
+        }
+    }
+
+    /// A span of scenario time as wall time at the node's speed.
+    [[nodiscard]] sim::wall_duration wall(std::chrono::nanoseconds d) const {
+        return std::chrono::duration_cast<sim::wall_duration>(
+            std::chrono::duration<double, std::nano>(static_cast<double>(d.count()) /
+                                                     ctx_.config.speed));
+    }
+    static std::string format_span(sim::wall_duration left, double speed) {
+        const auto s = static_cast<long long>(std::chrono::duration<double>(left).count() * speed);
+        return fmt::format("{}:{:02}:{:02} (h:mm:ss)", s / 3600, s / 60 % 60, s % 60);
     }
 
     /// Files one cable here. False when the journal already has its label (filed once only);
@@ -173,6 +231,7 @@ class net_node::impl final : public node_host, public std::enable_shared_from_th
     void stop() {
         if (ctx_.stopping) return;
         ctx_.stopping = true;
+        filing_timer_.cancel();
         for (const auto& l : links_) l->stop();
         connections_->stop();
         if (printer_) printer_->stop();
@@ -241,6 +300,11 @@ class net_node::impl final : public node_host, public std::enable_shared_from_th
     node_links links_;
     sim::routing_table routes_;
     std::unique_ptr<node_connections> connections_;
+    std::vector<net_cable> schedule_;  ///< to_file in filing order (file_in_time)
+    std::size_t next_filing_ = 0;
+    /// When schedule_[next_filing_] is due (set when its wait began).
+    std::optional<sim::wall_time> filing_deadline_;
+    scoped_timer filing_timer_{ctx_.timers};
 };
 
 expected<std::unique_ptr<net_node>, node_error> net_node::create(asio::io_context& io,

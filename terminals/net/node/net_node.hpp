@@ -99,6 +99,13 @@ struct node_config {
     std::optional<std::uint16_t> printer_port;
     std::string printer_host = "127.0.0.1";
     std::vector<net_cable> to_file;  ///< cables to file at start (once: the journal remembers)
+    /// File the cables of to_file at their filing times rather than all at start: in the order
+    /// of their filing times, the first at start, each next one its filing time's distance
+    /// after the one before (scaled by `speed`). A gap longer than `idle_gap` is not waited
+    /// through: the next cable goes once nothing filed here is outstanding, and a second after
+    /// that (the replay's idle skip, judged by this station alone).
+    bool file_in_time = false;
+    std::chrono::nanoseconds idle_gap{std::chrono::minutes{2}};
     /// Memory and journal over a long run (terminals/net/net_store.hpp): the last copies of each
     /// channel kept for repeat requests (an older serial asked for is answered: gone), finished
     /// cables kept in memory, the journal size past which it is compacted.
@@ -118,6 +125,8 @@ struct node_stats {
     std::uint64_t duplicates = 0;      ///< serials received again and dropped
     std::uint64_t gaps = 0;            ///< serial gaps found (repeat requests sent)
     std::uint64_t repeats_served = 0;  ///< repeat requests answered
+    std::uint64_t preemptions = 0;     ///< transmissions broken off for a higher precedence
+    std::uint64_t voided = 0;          ///< cancelled serials received (taken as void)
     std::uint64_t refused = 0;         ///< connections refused or dropped before hello
     std::uint64_t sessions = 0;        ///< sessions established
     std::uint64_t characters_printed = 0;

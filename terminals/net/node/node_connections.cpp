@@ -221,7 +221,8 @@ void node_connections::established(const std::shared_ptr<session>& s) {
     d.reported_unreachable = false;
     ++ctx_.stats.sessions;
     ctx_.log(fmt::format("{} {} ({}{})", l->peer().dial ? "connected to" : "connection from",
-                         l->peer().id, s->remote(), ctx_.config.key ? ", authenticated" : ""));
+                         l->peer().id, s->remote(),
+                         ctx_.config.key ? ", authenticated, frames sealed" : ""));
     l->sender().pump();
 }
 

@@ -97,6 +97,8 @@ void node_link::on_frame(wire::frame f) {
                 sender_.on_ack(v);
             else if constexpr (std::is_same_v<T, wire::service>)
                 sender_.on_service(v);
+            else if constexpr (std::is_same_v<T, wire::cancel>)
+                receiver_.on_cancel(v);
         },
         f);
 }

@@ -203,12 +203,72 @@ TEST_CASE("fields out of range are refused", "[wire]") {
 }
 
 TEST_CASE("the decoder holds a bounded number of bytes", "[wire]") {
+    // At least one sealed frame of the largest size: a smaller capacity is raised to it.
     wire::decoder dec(wire::max_frame);
-    std::vector<std::uint8_t> big(wire::max_frame + 1, 0x48);
+    CHECK(dec.room() == wire::max_sealed_frame);
+    std::vector<std::uint8_t> big(wire::max_sealed_frame + 1, 0x48);
     auto r = dec.feed(big);
     REQUIRE(!r);
     CHECK(r.error().kind == wire::wire_error_kind::buffer_full);
     CHECK(dec.buffered() == 0);
+}
+
+TEST_CASE("a sealed frame: its number in clear, then a body of ciphertext and tag", "[wire]") {
+    wire::sealed s;
+    s.seq = 0x0102030405060708ULL;
+    s.body.assign(17, 0xEE);  // the least: an inner type and a tag
+    auto bytes = wire::encode(s);
+    std::vector<std::uint8_t> want{0x48, 0x4B, 1, 11, 0, 0, 0, 25, 1, 2, 3, 4, 5, 6, 7, 8};
+    want.insert(want.end(), 17, 0xEE);
+    CHECK(bytes == want);
+    auto back = wire::decode(bytes);
+    REQUIRE(back);
+    CHECK(back.value() == wire::frame{s});
+    CHECK(wire::type_of(back.value()) == wire::frame_type::sealed);
+    CHECK(wire::frame_type_name(11) == "sealed");
+    CHECK(wire::frame_type_name(12) == "type 12");
+
+    // Too short a body, or none at all.
+    s.body.pop_back();
+    CHECK(!wire::validate(s));
+    auto small = wire::decode(wire::encode(s));
+    REQUIRE(!small);
+    CHECK(small.error().kind == wire::wire_error_kind::field_invalid);
+    CHECK(small.error().frame == "sealed");
+    auto cut =
+        wire::decode(std::vector<std::uint8_t>{0x48, 0x4B, 1, 11, 0, 0, 0, 5, 1, 2, 3, 4, 5});
+    REQUIRE(!cut);
+    CHECK(cut.error().kind == wire::wire_error_kind::truncated);
+    CHECK(cut.error().reason.find("'seq'") != std::string::npos);
+
+    // The largest: any frame's largest payload and the seal; one byte more is refused from the
+    // header alone. Other frames keep their own limit.
+    s.body.assign(1 + wire::max_payload + wire::seal_tag_size, 1);
+    REQUIRE(wire::validate(s));
+    bytes = wire::encode(s);
+    CHECK(bytes.size() == wire::max_sealed_frame);
+    wire::decoder dec;
+    REQUIRE(dec.feed(bytes));
+    auto f = dec.next();
+    REQUIRE(f);
+    REQUIRE(f.value());
+    CHECK(f.value().value() == wire::frame{s});
+    std::vector<std::uint8_t> over{0x48, 0x4B, 1, 11, 0, 0, 0, 0};
+    const auto n = static_cast<std::uint32_t>(wire::max_sealed_payload + 1);
+    over[6] = static_cast<std::uint8_t>(n >> 8);
+    over[7] = static_cast<std::uint8_t>(n & 0xFF);
+    wire::decoder d2;
+    REQUIRE(d2.feed(over));
+    auto o = d2.next();
+    REQUIRE(!o);
+    CHECK(o.error().kind == wire::wire_error_kind::oversized);
+    CHECK(o.error().message() == "sealed: oversized frame: payload of 2074 bytes, at most 2073");
+    over[3] = 8;  // a heartbeat of 2049 bytes: past its own limit
+    over[6] = 0x08;
+    over[7] = 0x01;
+    auto h = wire::decode(over);
+    REQUIRE(!h);
+    CHECK(h.error().kind == wire::wire_error_kind::oversized);
 }
 
 TEST_CASE("the end-of-message checksum is FNV-1a", "[wire]") {

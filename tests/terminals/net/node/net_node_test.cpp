@@ -386,21 +386,153 @@ TEST_CASE("cables go highest precedence first, in order of filing within a prece
     CHECK(n.delivered == std::vector<std::string>{"Z1", "O1", "P1", "P2", "R1", "R2"});
 }
 
-TEST_CASE("a cable on the line finishes first: a FLASH filed meanwhile goes next, not at once",
-          "[net][node][precedence]") {
-    using hakto::protocol::precedence;
-    auto ca = station("A", "B", true, hakto::test::net_temp_dir("nopre-a"));
+namespace {
+
+/// B's copies, in the order delivered, with their codes.
+struct deliveries {
+    std::vector<std::string> labels;
+    std::map<std::string, std::vector<std::uint8_t>> codes;
+    std::map<std::string, int> count;
+    std::map<std::string, hakto::sim::wall_time> at;
+    void watch(net_node& n, const manual_timers* timers = nullptr) {
+        n.on_delivered([this, timers](const net_cable& c) {
+            if (timers) at[c.label] = timers->now();
+            labels.push_back(c.label);
+            codes[c.label] = c.codes;
+            ++count[c.label];
+        });
+    }
+};
+
+/// A: R1 (120 characters) then R2, both ROUTINE, at 20 times the speed of a 60 wpm line.
+std::pair<node_config, node_config> preemption_pair(const std::string& name) {
+    auto ca = station("A", "B", true, hakto::test::net_temp_dir(name + "-a"));
     ca.speed = 20;
     ca.to_file = {text_cable("R1", std::string(120, 'E')), text_cable("R2", "ROUTINE TWO")};
-    auto cb = station("B", "A", false, hakto::test::net_temp_dir("nopre-b"));
+    auto cb = station("B", "A", false, hakto::test::net_temp_dir(name + "-b"));
     cb.speed = 20;
+    return {ca, cb};
+}
+
+}  // namespace
+
+TEST_CASE("a FLASH filed while a ROUTINE is on the line breaks it off at the next character",
+          "[net][node][precedence]") {
+    using hakto::protocol::precedence;
+    auto [ca, cb] = preemption_pair("pre");
+    two_stations n(ca, cb);
+    deliveries got;
+    got.watch(*n.b, &n.timers);
+    n.connect();
+    REQUIRE(n.run([&] { return n.b->stats().characters_printed >= 30; }));
+    REQUIRE(got.labels.empty());
+    const auto printed_before = n.b->stats().characters_printed;
+    const auto filed_at = n.timers.now();
+    REQUIRE(n.a->file(text_cable("Z1", "FLASH ONE", precedence::flash)));
+    REQUIRE(n.run([&] { return got.labels.size() == 3; }));
+    // The FLASH first, then the ROUTINE again in full, once, then the next one.
+    CHECK(got.labels == std::vector<std::string>{"Z1", "R1", "R2"});
+    CHECK(got.count["R1"] == 1);
+    CHECK(got.codes["R1"] == text_cable("R1", std::string(120, 'E')).codes);
+    CHECK(n.a->stats().preemptions == 1);
+    CHECK(n.b->stats().voided == 1);
+    // At the next character: of R1 at most the characters the window had in flight printed
+    // after the FLASH was filed.
+    const auto ab = n.path("B", "sender");
+    CHECK(std::find(ab.begin(), ab.end(), "breaking") != ab.end());
+    CHECK(any_line(n.a_log, "R1 to B (channel serial 001) broken off after"));
+    CHECK(any_line(n.a_log, "a FLASH message pre-empts it"));
+    CHECK(any_line(n.b_log, "R1 channel serial 001 from A broken off after"));
+    // Serial 1 is void; the FLASH went as 2, R1 again as 3, R2 as 4.
+    CHECK(any_line(n.a_log, "sending Z1 to B (channel serial 002"));
+    CHECK(any_line(n.a_log, "sending again R1 to B (channel serial 003"));
+    CHECK(n.b->store().last_received("A") == 4);
+    // The FLASH's line time: 9 characters and the begin's disk round trip, not R1's 120.
+    const auto ba = n.path("A", "receiver");
+    CHECK(std::count(ba.begin(), ba.end(), "receiving") == 4);
+    CHECK(printed_before < 120);
+    // Delivered within its own 9 characters' line time and one character more (the one on the
+    // line when it was filed), as on an idle line: 163.26 ms a character at 60 wpm, / 20.
+    const auto frame = std::chrono::duration<double, std::milli>(163.26 / 20);
+    const auto delay = std::chrono::duration<double, std::milli>(got.at["Z1"] - filed_at);
+    INFO("FLASH delay " << delay.count() << " ms");
+    CHECK(delay.count() <= 10.5 * frame.count());
+}
+
+TEST_CASE("an IMMEDIATE filed while a ROUTINE is on the line waits for it: only FLASH pre-empts",
+          "[net][node][precedence]") {
+    using hakto::protocol::precedence;
+    auto [ca, cb] = preemption_pair("nopre");
     two_stations n(ca, cb);
     n.connect();
     REQUIRE(n.run([&] { return n.b->stats().characters_printed >= 30; }));
-    REQUIRE(n.delivered.empty());
-    REQUIRE(n.a->file(text_cable("Z1", "FLASH ONE", precedence::flash)));
+    REQUIRE(n.a->file(text_cable("O1", "IMMEDIATE ONE", precedence::immediate)));
     REQUIRE(n.run([&] { return n.delivered.size() == 3; }));
-    CHECK(n.delivered == std::vector<std::string>{"R1", "Z1", "R2"});
+    CHECK(n.delivered == std::vector<std::string>{"R1", "O1", "R2"});
+    CHECK(n.a->stats().preemptions == 0);
+}
+
+TEST_CASE(
+    "pre-emption stays exactly once when either station restarts from its journal "
+    "mid-FLASH",
+    "[net][node][precedence][journal]") {
+    using hakto::protocol::precedence;
+    const bool restart_receiver = GENERATE(true, false);
+    INFO((restart_receiver ? "B (the receiver) restarts" : "A (the sender) restarts"));
+    auto [ca, cb] = preemption_pair(restart_receiver ? "pre-rb" : "pre-ra");
+    ca.to_file.push_back(text_cable("Z1", std::string(60, 'F'), precedence::flash));
+    // Z1 is filed with R1 and R2 at start and would go first: file it later instead.
+    auto z1 = ca.to_file.back();
+    ca.to_file.pop_back();
+    deliveries got;
+    {
+        two_stations n(ca, cb);
+        got.watch(*n.b);
+        n.connect();
+        REQUIRE(n.run([&] { return n.b->stats().characters_printed >= 30; }));
+        REQUIRE(n.a->file(z1));
+        // The FLASH is on the line, half printed.
+        REQUIRE(n.run([&] { return n.b->stats().voided == 1; }));
+        REQUIRE(n.run([&] { return n.b->stats().characters_printed >= 30 + 30; }));
+        REQUIRE(got.labels.empty());
+        if (restart_receiver)
+            n.b->stop();
+        else
+            n.a->stop();
+    }
+    // Both again from their journals (the one not stopped has synced all it acknowledged).
+    ca.to_file.push_back(z1);  // filed before: the journal knows the label, not filed again
+    two_stations n(ca, cb);
+    got.watch(*n.b);
+    n.connect();
+    REQUIRE(n.run([&] { return got.labels.size() == 3; }));
+    CHECK(got.labels == std::vector<std::string>{"Z1", "R1", "R2"});
+    for (const auto& [label, k] : got.count) CHECK(k == 1);
+    CHECK(got.codes["R1"] == text_cable("R1", std::string(120, 'E')).codes);
+    CHECK(got.codes["Z1"] == z1.codes);
+}
+
+TEST_CASE(
+    "a cancelled serial the far end never heard of is announced again on the next "
+    "connection",
+    "[net][node][precedence]") {
+    using hakto::protocol::precedence;
+    auto [ca, cb] = preemption_pair("pre-lost");
+    two_stations n(ca, cb);
+    deliveries got;
+    got.watch(*n.b);
+    hakto::test::fail_counter counter;
+    n.connect(&counter);
+    REQUIRE(n.run([&] { return n.b->stats().characters_printed >= 30; }));
+    // The connection breaks now: the cancel frame is lost with it.
+    REQUIRE(n.a->file(text_cable("Z1", "FLASH ONE", precedence::flash)));
+    counter.fail_from_now();
+    REQUIRE(n.run([&] { return counter.tripped(); }));
+    n.connect();
+    REQUIRE(n.run([&] { return got.labels.size() == 3; }));
+    CHECK(got.labels == std::vector<std::string>{"Z1", "R1", "R2"});
+    CHECK(n.b->stats().voided == 1);
+    CHECK(n.b->store().last_received("A") == 4);
 }
 
 TEST_CASE("a silent peer is closed at the idle timeout exactly, after a heartbeat a second",

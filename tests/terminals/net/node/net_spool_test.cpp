@@ -2,6 +2,7 @@
 // --spool). In virtual time (sim::manual_timers): the spool polls when the test moves time.
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
@@ -307,4 +308,93 @@ TEST_CASE(
     b.value()->stop();
     io.restart();
     io.poll();
+}
+
+namespace {
+
+/// A sends `cables` cables to B, holding the last 3 copies in memory; then B's journal is lost
+/// (a new B, an empty journal) and A files one more: B finds a gap and asks INT ZDK 001-0NN.
+struct lost_receiver {
+    boost::asio::io_context io;
+    manual_timers timers;
+    std::vector<std::string> a_log;
+    std::map<std::string, int> delivered;
+    std::unique_ptr<net_node> a, b;
+
+    lost_receiver(const std::string& name, std::uint64_t compact_bytes, int cables = 20) {
+        auto ca = station("A", "B", true, hakto::test::net_temp_dir(name + "-a"));
+        ca.keep_copies = 3;
+        ca.keep_cables = 2;
+        ca.compact_bytes = compact_bytes;
+        a = std::move(net_node::create(io, timers, ca).value());
+        a->on_log([this](const std::string& m) { a_log.push_back(m); });
+        a->start();
+        b = make_b(name + "-b1");
+        connect();
+        for (int i = 1; i <= cables; ++i) {  // one at a time: the journal compacts as it goes
+            REQUIRE(a->file(run_time_cable(fmt::format("L{}", i), "B")));
+            REQUIRE(run_until(io, timers,
+                              [&] { return delivered.size() == static_cast<std::size_t>(i); }));
+        }
+        REQUIRE(run_until(io, timers, [&] {
+            return delivered.size() == static_cast<std::size_t>(cables) && a->outstanding() == 0;
+        }));
+        REQUIRE(run_until(io, timers, [&] { return a->store().cables().size() <= 5; }));
+        b->stop();
+        b = make_b(name + "-b2");  // its journal gone
+        delivered.clear();
+        connect();
+        REQUIRE(a->file(run_time_cable(fmt::format("L{}", cables + 1), "B")));
+    }
+    std::unique_ptr<net_node> make_b(const std::string& dir) {
+        auto cb = station("B", "A", false, hakto::test::net_temp_dir(dir));
+        auto n = std::move(net_node::create(io, timers, cb).value());
+        n->on_log([](const std::string&) {});
+        n->on_delivered([this](const net_cable& c) { ++delivered[c.label]; });
+        n->start();
+        return n;
+    }
+    void connect() {
+        auto [sa, sb] = memory_pair(io);
+        a->adopt(std::move(sa), true, "B");
+        b->adopt(std::move(sb), false, "");
+    }
+    ~lost_receiver() {
+        a->stop();
+        b->stop();
+        io.restart();
+        io.poll();
+    }
+};
+
+bool logged(const std::vector<std::string>& log, const std::string& what) {
+    return std::any_of(log.begin(), log.end(),
+                       [&](const std::string& m) { return m.find(what) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a repeat request for serials older than the 64 held in memory is answered from the "
+    "journal",
+    "[net][node][repeat]") {
+    lost_receiver r("repeat-journal", 16u << 20);
+    REQUIRE(run_until(r.io, r.timers, [&] { return r.delivered.size() == 21; }));
+    for (int i = 1; i <= 21; ++i) CHECK(r.delivered[fmt::format("L{}", i)] == 1);
+    CHECK(logged(r.a_log, "repeat request from B for 001-017: read back from the journal"));
+    CHECK(r.b->store().last_received("A") == 21);
+    // Once done again, the restored copies leave memory as before.
+    REQUIRE(run_until(r.io, r.timers, [&] { return r.a->outstanding() == 0; }));
+    REQUIRE(run_until(r.io, r.timers, [&] { return r.a->store().cables().size() <= 5; }));
+}
+
+TEST_CASE("a repeat request for serials the journal no longer holds is refused, naming them",
+          "[net][node][repeat]") {
+    // Compacted every few cables: the journal and its previous generation hold only the last.
+    lost_receiver r("repeat-gone", 1024, 80);
+    REQUIRE(r.a->store().compactions() >= 3);
+    REQUIRE(run_until(r.io, r.timers,
+                      [&] { return logged(r.a_log, "neither held nor in its journal"); }));
+    CHECK(logged(r.a_log, "repeat request from B: INT ZDK 001-080: serials 001-"));
+    CHECK(r.delivered.empty());
 }
