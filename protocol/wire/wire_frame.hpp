@@ -165,7 +165,7 @@ struct service {
 /// in full, under a new serial.
 struct cancel {
     std::uint32_t serial = 0;
-    std::string text;  ///< as an operator would send it: "HAKTO 20 BROKEN OFF FOR Z"
+    std::string text;  ///< as an operator would send it: "001 BROKEN OFF: TO BE SENT AGAIN"
     friend bool operator==(const cancel&, const cancel&) = default;
 };
 

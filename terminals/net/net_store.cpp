@@ -222,8 +222,7 @@ expected<std::unique_ptr<net_store>, journal_error> net_store::open(const std::s
                 if (!in.ok())
                     return journal_error{
                         fmt::format("journal {}: record {} (void) is malformed", path, index)};
-                auto& last = s->in_[peer];
-                last = std::max(last, serial);
+                s->apply_void(peer, serial);
                 break;
             }
             case rec_state: {
@@ -295,6 +294,11 @@ void net_store::apply_done(const std::string& peer, std::uint32_t serial) {
         if (c.serial == serial) c.done = true;
 }
 
+void net_store::apply_void(const std::string& peer, std::uint32_t serial) {
+    auto& last = in_[peer];
+    last = std::max(last, serial);
+}
+
 void net_store::apply_cancel(const std::string& peer, std::uint64_t cable, std::uint32_t serial) {
     auto& ch = out_[peer];
     ch.last_serial = std::max(ch.last_serial, serial);
@@ -314,8 +318,7 @@ expected<void, journal_error> net_store::cancel(const std::string& peer, std::ui
 expected<void, journal_error> net_store::take_void(const std::string& peer, std::uint32_t serial) {
     auto w = journal_->append(rec_void, done_payload(peer, serial));
     if (!w) return w.error();
-    auto& last = in_[peer];
-    last = std::max(last, serial);
+    apply_void(peer, serial);
     return outcome::success();
 }
 

@@ -150,6 +150,7 @@ class net_store {
                         std::uint64_t key, std::uint64_t length);
     void apply_done(const std::string& peer, std::uint32_t serial);
     void apply_cancel(const std::string& peer, std::uint64_t cable, std::uint32_t serial);
+    void apply_void(const std::string& peer, std::uint32_t serial);
     void apply_state(std::uint64_t next_id, std::map<std::string, std::uint32_t> in,
                      std::map<std::string, std::pair<std::uint32_t, std::uint64_t>> out,
                      std::vector<std::string> labels);

@@ -106,20 +106,16 @@ bool link_sender::preempt_if_due() {
 void link_sender::on_broken(std::uint64_t seq, std::uint32_t serial, std::uint64_t cable,
                             std::uint8_t precedence) {
     cancels_unsynced_.erase(serial);
-    if (current() != state::breaking || tx_.seq != seq) {
-        pump();  // the connection went meanwhile: the cancel goes on the next one
-        return;
+    if (current() == state::breaking && tx_.seq == seq) {
+        ++ctx_.stats.preemptions;
+        drop_transmission(
+            fmt::format("serial {:03} cancelled: the cable goes again later", serial));
+        // Back to its original place in its precedence (the queue orders by the cable's
+        // number).
+        queue(cable, precedence);
     }
-    ++ctx_.stats.preemptions;
-    const auto* c = durability_.store().cable(cable);
-    wire::cancel f;
-    f.serial = serial;
-    f.text = fmt::format("{} BROKEN OFF: TO BE SENT AGAIN", c ? c->label : "MESSAGE");
-    drop_transmission(fmt::format("serial {:03} cancelled: the cable goes again later", serial));
-    // Back to its original place in its precedence (the queue orders by the cable's number).
-    queue(cable, precedence);
-    if (!link_.send(f)) return;  // the connection went: the cancel goes on the next one
-    cancels_sent_.insert(serial);
+    // The cancel frame goes first, then the next copy (or, if the connection went meanwhile,
+    // on the next connection).
     pump();
 }
 

@@ -162,10 +162,12 @@ class net_node::impl final : public node_host, public std::enable_shared_from_th
                     filing_deadline_ = now + wall(std::chrono::seconds{1});
                 }
                 if (now < *filing_deadline_) {
-                    // Looked at again when due, and meanwhile as the traffic here drains.
-                    filing_timer_.set_at(
-                        std::min(*filing_deadline_, now + std::chrono::milliseconds{50}),
-                        [this] { file_due(); });
+                    // Looked at again when due; while a skip may still come, also as the
+                    // traffic here drains.
+                    auto at = *filing_deadline_;
+                    if (left > wall(ctx_.config.idle_gap))
+                        at = std::min(at, now + std::chrono::milliseconds{50});
+                    filing_timer_.set_at(at, [this] { file_due(); });
                     return;
                 }
             }
