@@ -58,6 +58,7 @@ json cable_json(const replay_cable& c, const cable_progress* progress, const jso
             {"filed_ms", epoch_ms(c.spec.filed)},
             {"origin", c.spec.origin},
             {"addressees", c.spec.addressees}};
+    if (!c.caption.empty()) cj["caption"] = c.caption;
     if (progress && progress->started) {
         cj["page_copy"] = c.page_copy;
         cj["printed"] = progress->printed;
@@ -89,13 +90,13 @@ json operator_json(const operator_view& o) {
             for (const auto& c : scn.cables) cables.push_back(c.id);
             scenarios.push_back({{"name", name}, {"title", scn.title}, {"cables", cables}});
         }
-    return json{{"scenarios", scenarios},
-                {"scenario", o.scenario},
-                {"cables", o.cables},
-                {"speed", sim::speed_name(o.speed)},
-                {"noise", o.noise},
-                {"idle_reset", o.idle_reset},
-                {"token_required", o.token_required}};
+    json missing = json::array();
+    for (const auto& [cable, document] : o.missing)
+        missing.push_back({{"cable", cable}, {"document", document}});
+    return json{
+        {"scenarios", scenarios},     {"missing", std::move(missing)},     {"scenario", o.scenario},
+        {"cables", o.cables},         {"speed", sim::speed_name(o.speed)}, {"noise", o.noise},
+        {"idle_reset", o.idle_reset}, {"token_required", o.token_required}};
 }
 
 std::string snapshot_message(const snapshot_parts& s) {
@@ -127,6 +128,10 @@ std::string snapshot_message(const snapshot_parts& s) {
     if (s.tape)
         for (const auto& t : *s.tape) tape.push_back(t);
     j["tape"] = std::move(tape);
+    json strips = json::array();
+    if (s.strips)
+        for (const auto& t : *s.strips) strips.push_back(t);
+    j["strips"] = std::move(strips);
     return dump(j);
 }
 

@@ -72,6 +72,10 @@ struct operator_view {
     bool noise = false;
     std::int64_t idle_reset = 0;
     bool token_required = false;
+    /// The chosen scenario's cables whose texts are not at hand: {cable, FRUS document id}.
+    /// Data only: the operator page words what to do about it (the visitors' screens get the
+    /// same snapshot and must never show an instruction).
+    std::vector<std::pair<std::string, std::string>> missing;
 };
 json operator_json(const operator_view& o);
 
@@ -84,6 +88,7 @@ struct snapshot_parts {
     json cables = json::array();
     const std::deque<json>* history = nullptr;
     const std::deque<json>* tape = nullptr;
+    const std::deque<json>* strips = nullptr;  ///< the last codes on the line: key and cipher
 };
 std::string snapshot_message(const snapshot_parts& s);
 

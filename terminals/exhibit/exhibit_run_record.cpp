@@ -7,6 +7,7 @@ void run_record::clear() {
     walkthroughs_.clear();
     history_.clear();
     tape_.clear();
+    strips_.clear();
     stage_ = "waiting";
     current_cable_.clear();
 }
@@ -33,6 +34,15 @@ json run_record::take(const replay_event& e, const std::vector<replay_cable>& ca
             while (tape_.size() > max_tape) tape_.pop_front();
             break;
         }
+        case replay_event_kind::line: {
+            // The key-tape and cipher strips a screen draws: each code as sent and on the line.
+            if (j.contains("code") && j.contains("on_line") && !j["on_line"].is_null()) {
+                strips_.push_back(
+                    json{{"index", e.index}, {"code", j["code"]}, {"on_line", j["on_line"]}});
+                while (strips_.size() > max_strips) strips_.pop_front();
+            }
+            break;
+        }
         case replay_event_kind::printed: {
             if (p) {
                 auto g = glyph(p->printer.feed(e.delivered));
@@ -54,6 +64,7 @@ json run_record::take(const replay_event& e, const std::vector<replay_cable>& ca
         for (const auto& c : cables)
             if (c.spec.id == e.cable) {
                 j["page_copy"] = c.page_copy;
+                if (!c.caption.empty()) j["caption"] = c.caption;
                 auto [w, fresh] = walkthroughs_.try_emplace(c.spec.id);
                 if (fresh) w->second = walkthrough_json(c);
                 j["explain"] = w->second;

@@ -21,6 +21,8 @@ class run_record {
     static constexpr std::size_t max_history = 400;
     /// The codes punched last, for a new screen's tape.
     static constexpr std::size_t max_tape = 32;
+    /// The codes sent last on a circuit, for a new screen's key-tape and cipher strips.
+    static constexpr std::size_t max_strips = 64;
 
     /// Forgets the run: nothing started, nothing printed, the stage "waiting".
     void clear();
@@ -42,6 +44,7 @@ class run_record {
     json cables(const std::vector<replay_cable>& all) const;
     const std::deque<json>& history() const noexcept { return history_; }
     const std::deque<json>& tape() const noexcept { return tape_; }
+    const std::deque<json>& strips() const noexcept { return strips_; }
 
   private:
     std::map<std::string, cable_progress> progress_;
@@ -49,6 +52,7 @@ class run_record {
     std::map<std::string, json> walkthroughs_;
     std::deque<json> history_;
     std::deque<json> tape_;
+    std::deque<json> strips_;
     protocol::decode_options decode_{};
     protocol::teletype_decoder punch_decoder_{};
     std::string stage_ = "waiting";

@@ -1,11 +1,13 @@
 #include "terminals/exhibit/exhibit_show.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <utility>
 #include <vector>
 
 #include "terminals/exhibit/exhibit_json.hpp"
 #include "terminals/replay/replay_idle.hpp"
+#include "terminals/replay/replay_texts.hpp"
 
 namespace hakto::terminals::exhibit {
 
@@ -63,7 +65,29 @@ expected<void, exhibit_error> show::load_scenarios() {
         if (auto s = sim::load_named_scenario(std::string{name}))
             offered_.emplace_back(std::string{name}, std::move(s.value()));
     }
+    // The FRUS files, read once: which cables have their texts decides what the attract loop
+    // plays. A file that cannot be read is the operator's to hear about.
+    std::vector<std::string> warnings;
+    supplied_texts_ = read_supplied_texts(options_.replay.frus_files, warnings);
+    for (const auto& w : warnings) tell_operator(w);
     return outcome::success();
+}
+
+std::vector<std::pair<std::string, std::string>> show::missing_texts() const {
+    std::vector<std::pair<std::string, std::string>> missing;
+    if (!base_scenario_) return missing;
+    for (const auto& c : base_scenario_->cables)
+        if (!find_text(c, supplied_texts_))
+            missing.emplace_back(c.id, c.frus_document.value_or(""));
+    return missing;
+}
+
+void show::tell_operator(const std::string& line) {
+    if (!told_operator_.insert(line).second) return;  // the attract loop repeats: once is enough
+    if (options_.log)
+        options_.log(line);
+    else
+        std::fprintf(stderr, "hakto exhibit: %s\n", line.c_str());
 }
 
 void show::start() {
@@ -97,6 +121,14 @@ replay_options show::attract_options() const {
     auto o = options_.replay;
     o.noise = noise_;
     if (base_scenario_ && !o.scenario_object) o.scenario_object = *base_scenario_;
+    // Unless the operator chose cables, the loop plays those it has in full: a cable whose text
+    // is not at hand runs only when chosen (its header and timing, with a caption).
+    if (o.cables.empty() && base_scenario_) {
+        std::vector<std::string> whole;
+        for (const auto& c : base_scenario_->cables)
+            if (find_text(c, supplied_texts_)) whole.push_back(c.id);
+        if (!whole.empty() && whole.size() < base_scenario_->cables.size()) o.cables = whole;
+    }
     return o;
 }
 
@@ -119,7 +151,10 @@ void show::start_run(replay_options o, std::string kind) {
     std::vector<std::string> warnings;
     auto r = replay::prepare(o, *rs->engine, warnings);
     if (!r) {
-        broadcast(error_message(r.error().message));
+        // The reason (a scenario's or a file's) is the operator's; the screens hear that the
+        // exhibit will try again.
+        tell_operator(r.error().message);
+        broadcast(error_message("this replay could not start: the exhibit tries again shortly"));
         schedule_attract();
         return;
     }
@@ -136,7 +171,7 @@ void show::start_run(replay_options o, std::string kind) {
     run_ = std::move(rs);
     run_->r->start();
     ++runs_;
-    for (const auto& w : warnings) record_.note(w, sim_now_);
+    for (const auto& w : warnings) tell_operator(w);
     broadcast(snapshot());
     run_->pacer->anchor();
     schedule_tick();
@@ -265,12 +300,14 @@ std::string show::snapshot() const {
     o.noise = options_.replay.noise;
     o.idle_reset = options_.idle_reset.count();
     o.token_required = options_.operator_token.has_value();
+    o.missing = missing_texts();
     p.operator_settings = operator_json(o);
     if (run_) {
         p.scenario = &run_->r->scenario();
         p.cables = record_.cables(run_->r->cables());
         p.history = &record_.history();
         p.tape = &record_.tape();
+        p.strips = &record_.strips();
     }
     return snapshot_message(p);
 }

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,7 @@
 #include "terminals/exhibit/exhibit_run_record.hpp"
 #include "terminals/exhibit/exhibit_server.hpp"
 #include "terminals/exhibit/exhibit_wall_clock.hpp"
+#include "terminals/frus/frus_import.hpp"
 #include "terminals/replay/replay.hpp"
 
 namespace hakto::terminals::exhibit {
@@ -97,6 +99,11 @@ class show final : public replay_sink, public std::enable_shared_from_this<show>
 
     expected<void, exhibit_error> load_scenarios();
     replay_options attract_options() const;
+    /// The base scenario's cables whose texts are not at hand: {cable, FRUS document id}.
+    std::vector<std::pair<std::string, std::string>> missing_texts() const;
+    /// A problem for the operator (the exhibit's log, each distinct line once), never for the
+    /// visitors' screens.
+    void tell_operator(const std::string& line);
     void start_run(replay_options o, std::string kind);
     void finish_run();
     void schedule_attract();
@@ -130,6 +137,8 @@ class show final : public replay_sink, public std::enable_shared_from_this<show>
     timer_wall_clock clock_;  // the pacers' clock
     std::optional<sim::scenario> base_scenario_;
     offered_scenarios offered_;
+    std::vector<frus_document> supplied_texts_;  // the FRUS files given, read once
+    std::set<std::string> told_operator_;
     std::unique_ptr<run_state> run_;
     run_record record_;
     frame_builder frame_;

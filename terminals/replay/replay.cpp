@@ -268,13 +268,29 @@ void replay::schedule_cable(std::size_t i) {
         e.cable = c.spec.id;
         e.station = c.spec.origin;
         e.stage = replay_stage::drafting;
+        // Where the text came from, as a reader of the log is told it (never a file name:
+        // the log is the exhibit's too).
+        std::string text_from = c.source_description;
+        if (!c.text_supplied)
+            text_from = "header only, the text not shown";
+        else if (c.spec.frus_document && !c.spec.text)
+            text_from = fmt::format("as published, FRUS 1969-1976 vol. E-13 doc {}",
+                                    c.spec.frus_document->substr(1));
         e.text = fmt::format(
             "{} ({} {}) released for transmission at {}: {} lines, {} characters; text: {}",
             c.spec.id, protocol::precedence_letter(c.spec.prec),
             protocol::precedence_name(c.spec.prec), c.spec.origin,
-            std::count(c.page_copy.begin(), c.page_copy.end(), '\n'), c.codes.size(),
-            c.source_description);
+            std::count(c.page_copy.begin(), c.page_copy.end(), '\n'), c.codes.size(), text_from);
         emit(e);
+        if (!c.caption.empty()) {
+            replay_event n;
+            n.kind = replay_event_kind::note;
+            n.at = e.at;
+            n.cable = c.spec.id;
+            n.station = c.spec.origin;
+            n.text = c.caption;
+            emit(std::move(n));
+        }
         e.stage = replay_stage::punching;
         e.text = fmt::format("operator punches {} on tape at {:.0f} words a minute", c.spec.id,
                              options_.typing_wpm);
@@ -357,7 +373,7 @@ void replay::on_delivered(const sim::delivered_cable& d) {
             e.kind = replay_event_kind::note;
             e.stage = replay_stage::memo;
             e.text = fmt::format(
-                "{}: no covering memorandum generated: the cable's text was not supplied",
+                "{}: no covering memorandum drafted here: only the cable's header was shown",
                 c.spec.id);
             emit(std::move(e));
             return;

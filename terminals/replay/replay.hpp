@@ -93,8 +93,10 @@ class replay_sink {
 /// One cable of the replay and what became of it.
 struct replay_cable {
     sim::cable_spec spec;
-    protocol::document source;  ///< as read (text, or header with the marked line)
+    protocol::document source;  ///< as read (the text, or the header alone)
     bool text_supplied = false;
+    /// For visitors, when the text is not at hand: where it is published, why it is not shown.
+    std::string caption;
     std::string
         source_description;  ///< "bundled (FRUS E-13 doc 143)", "frus1969-76ve13.xml doc d140"
     std::vector<protocol::code> codes;

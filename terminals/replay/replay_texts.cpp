@@ -49,8 +49,33 @@ expected<scenario_cables, replay_error> prepare_cables(const replay_options& opt
                      [](const auto& a, const auto& b) { return a.filed < b.filed; });
 
     // FRUS texts the user supplied: each file read once; problems are warnings, not fatal.
+    auto supplied = read_supplied_texts(options.frus_files, warnings);
+
+    for (const auto& spec : chosen) {
+        std::optional<std::string> text;
+        std::string source;
+        if (auto found = find_text(spec, supplied)) {
+            text = std::move(found->text);
+            source = std::move(found->source);
+        }
+        if (!text)
+            warnings.push_back(fmt::format(
+                "{}: text not supplied (FRUS E-13 doc {}); its header and timing run without "
+                "it, with a caption for visitors. Run 'hakto frus fetch', or give the TEI file "
+                "with --frus.",
+                spec.id, spec.frus_document ? spec.frus_document->substr(1) : "?"));
+        auto rc =
+            make_replay_cable(spec, std::move(text), std::move(source), options.code, options.usos);
+        if (!rc) return rc.error();
+        out.cables.push_back(std::move(rc.value()));
+    }
+    return out;
+}
+
+std::vector<frus_document> read_supplied_texts(const std::vector<std::string>& frus_files,
+                                               std::vector<std::string>& warnings) {
     std::vector<frus_document> supplied;
-    for (const auto& f : options.frus_files) {
+    for (const auto& f : frus_files) {
         auto docs = import_frus_file(f);
         if (!docs) {
             warnings.push_back(fmt::format("--frus {}: {}", f, docs.error().message));
@@ -58,37 +83,35 @@ expected<scenario_cables, replay_error> prepare_cables(const replay_options& opt
         }
         for (auto& d : docs.value()) supplied.push_back(std::move(d));
     }
+    return supplied;
+}
 
-    for (const auto& spec : chosen) {
-        std::optional<std::string> text;
-        std::string source;
-        if (spec.text) {
-            text = spec.text;
-            source = spec.note.empty() ? std::string{"the scenario"} : spec.note;
-        } else if (spec.frus_document) {
-            auto bundled = bundled_document(*spec.frus_document);
-            auto found =
-                std::find_if(supplied.begin(), supplied.end(),
-                             [&](const frus_document& d) { return d.id == *spec.frus_document; });
-            if (!bundled.empty()) {
-                text = std::string{bundled};
-                source = fmt::format("bundled (FRUS E-13 doc {})", spec.frus_document->substr(1));
-            } else if (found != supplied.end()) {
-                text = found->published_text;
-                source = fmt::format("{} doc {}", found->file, found->id);
-            }
-        }
-        if (!text)
-            warnings.push_back(fmt::format(
-                "{}: text not supplied (FRUS E-13 doc {}); its header and timing run with a "
-                "marked line. Give the FRUS TEI file with --frus.",
-                spec.id, spec.frus_document.value_or("?")));
-        auto rc =
-            make_replay_cable(spec, std::move(text), std::move(source), options.code, options.usos);
-        if (!rc) return rc.error();
-        out.cables.push_back(std::move(rc.value()));
-    }
-    return out;
+std::optional<found_text> find_text(const sim::cable_spec& spec,
+                                    const std::vector<frus_document>& supplied) {
+    if (spec.text)
+        return found_text{*spec.text, spec.note.empty() ? std::string{"the scenario"} : spec.note};
+    if (!spec.frus_document) return std::nullopt;
+    if (auto bundled = bundled_document(*spec.frus_document); !bundled.empty())
+        return found_text{std::string{bundled},
+                          fmt::format("bundled (FRUS E-13 doc {})", spec.frus_document->substr(1))};
+    auto found = std::find_if(supplied.begin(), supplied.end(),
+                              [&](const frus_document& d) { return d.id == *spec.frus_document; });
+    if (found == supplied.end()) return std::nullopt;
+    return found_text{found->published_text, fmt::format("{} doc {}", found->file, found->id)};
+}
+
+std::string absent_text_caption(const sim::cable_spec& spec) {
+    if (!spec.frus_document)
+        return fmt::format(
+            "Only the header of {} is shown here: the exhibit does not hold its text.", spec.id);
+    auto number = spec.frus_document->size() > 1 ? spec.frus_document->substr(1) : "?";
+    // The published source of the June 1972 backchannel cables: FRUS 1969-1976, vol. E-13.
+    return fmt::format(
+        "The text of {} is published by the U.S. Department of State in Foreign Relations of "
+        "the United States, 1969-1976, Volume E-13, Document {}. This replay has not been "
+        "given the published text, so it shows only the cable's header, sent at its real time "
+        "over the same circuits.",
+        spec.id, number);
 }
 
 expected<replay_cable, replay_error> make_replay_cable(const sim::cable_spec& spec,
@@ -103,9 +126,11 @@ expected<replay_cable, replay_error> make_replay_cable(const sim::cable_spec& sp
         rc.text_supplied = true;
         if (rc.source.covering_memo) rc.historical_memo = rc.source.covering_memo;
     } else {
-        auto stand_in = spec.header.value_or(spec.id + "\n") + "\n" + marked_body(spec) + "\n";
-        rc.source = protocol::parse_document(stand_in);
-        rc.source_description = "not supplied: header only, with a marked line";
+        // The header as printed, and nothing where the text would be: the tape carries what
+        // hakto has, never a stand-in that visitors would read as part of the cable.
+        rc.source = protocol::parse_document(spec.header.value_or(spec.id + "\n"));
+        rc.source_description = "not supplied: header only";
+        rc.caption = absent_text_caption(spec);
     }
     protocol::format_options fo;
     fo.as_received = true;    // the headers as they were printed

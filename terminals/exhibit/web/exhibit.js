@@ -5,7 +5,7 @@
   const $ = (id) => document.getElementById(id);
   const paper = $('paper');
   const state = { offsets: { WTE10: 8, WTE: -4 }, stations: [], circuits: [], page: null, line: null,
-                  lineText: '', para: null, col: 0, sound: false, noise: false, paused: false, queue: [] };
+                  lineText: '', para: null, col: 0, sound: false, noise: false, paused: false, queue: [], captions: {} };
 
   // ---- Explanations of the header elements -------------------------------------------------
   // The texts are hakto's explanation table (terminals/explain/data, the same as `hakto explain`),
@@ -78,6 +78,14 @@
     head.className = 'pagehead';
     head.textContent = `page printer, ${cable}`;
     paper.appendChild(head);
+    // A cable whose text the exhibit does not hold: its header prints alone, and this says
+    // where the text is published and why it is not shown.
+    if (state.captions[cable]) {
+      const c = document.createElement('p');
+      c.className = 'caption';
+      c.textContent = state.captions[cable];
+      paper.appendChild(c);
+    }
     state.page = cable;
     state.para = null;
     newLine();
@@ -164,6 +172,14 @@
     if (el.lastChild) el.lastChild.classList.remove('fresh');
     el.appendChild(tapeColumn(code, label));
     while (el.childNodes.length > TAPE_COLS) el.removeChild(el.firstChild);
+  }
+  // The key tape (what the crypto unit added) and the cipher (what went on the line), every
+  // other code, from a line event or a snapshot's `strips`.
+  function pushStrips(e) {
+    const sent = parseInt(e.code, 16), onLine = parseInt(e.on_line, 16);
+    if (Number.isNaN(sent) || Number.isNaN(onLine) || e.index % 2 !== 0) return;
+    pushTape($('key-tape'), sent ^ onLine);
+    pushTape($('cipher-tape'), onLine);
   }
   const shown = (g) => (g === ' ' ? '␣' : g === '\r' ? '<' : g === '\n' ? '≡' : g || '·');
 
@@ -356,17 +372,14 @@
         return;
       case 'line': {
         if (!live) return;
-        const sent = parseInt(e.code, 16), onLine = parseInt(e.on_line, 16);
-        if (!Number.isNaN(sent) && !Number.isNaN(onLine) && e.index % 2 === 0) {
-          pushTape($('key-tape'), sent ^ onLine);
-          pushTape($('cipher-tape'), onLine);
-        }
+        pushStrips(e);
         activeCircuit(e.circuit);
         movePacket(e.from, e.to, ((e.index % 40) + 1) / 41);
         return;
       }
       case 'stage':
         if (e.explain) state.explain[e.cable] = e.explain;
+        if (e.caption) state.captions[e.cable] = e.caption;
         $('stage').textContent = `${e.cable || ''} ${e.stage}`;
         if (e.stage === 'relaying') { state.queue.push({ id: e.cable, prec: precOf(e.cable), station: e.station }); drawQueue(); activeStation(e.station); }
         if (e.stage === 'transmitting') { state.queue = state.queue.filter((q) => !(q.id === e.cable && q.station === e.from)); drawQueue(); activeCircuit(e.circuit); activeStation(e.from); }
@@ -396,10 +409,12 @@
     for (const c of s.cables || []) {
       precs[c.id] = c.precedence;
       if (c.explain) state.explain[c.id] = c.explain;
+      if (c.caption) state.captions[c.id] = c.caption;
       if (c.printed) { for (const g of Array.from(c.printed)) printGlyph(c.id, g, false); finishPrinting(); }
     }
     for (const e of s.history || []) onEvent(e, false);
     for (const t of s.tape || []) pushTape($('tape'), parseInt(t.code, 16), shown(t.glyph));
+    for (const t of s.strips || []) pushStrips(t);
     applyState(s.state);
     finishPrinting();
     drawQueue();

@@ -38,6 +38,21 @@
       box.appendChild(l);
     }
   }
+  // What the chosen scenario lacks, and how to add it (worded here: the visitors' screens get
+  // the same snapshot and only ever see the data).
+  function showTexts(op) {
+    const missing = op.missing || [];
+    const el = $('texts');
+    el.className = missing.length ? 'warn' : 'ok';
+    if (!missing.length) { el.textContent = 'Every cable of the scenario has its text.'; return; }
+    const names = missing.map((m) => (m.document ? `${m.cable} (FRUS 1969–1976 vol. E-13 doc ${m.document.replace(/^d/, '')})` : m.cable));
+    el.textContent = `Not on this machine: the texts of ${names.join(', ')}. ` +
+      'Without them the attract loop plays the cables it has in full; a cable ticked below without ' +
+      'its text runs with its real header and timing and a caption for visitors saying where the ' +
+      'text is published. To add the texts, run "hakto frus fetch" as the user the exhibit runs ' +
+      'as (for the service: sudo -u hakto hakto frus fetch --data-dir /var/lib/hakto) and restart ' +
+      'the exhibit, or start it with --frus and the volume\'s TEI file.';
+  }
   $('scenario').addEventListener('change', () => fillCables($('scenario').value, []));
 
   function showState(s) {
@@ -74,7 +89,7 @@
       try { msg = JSON.parse(m.data); } catch (_) { return; }
       if (msg.type === 'snapshot') {
         showState(msg.state);
-        if (msg.operator) fillScenarios(msg.operator);
+        if (msg.operator) { fillScenarios(msg.operator); showTexts(msg.operator); }
         if (awaiting) { awaiting = false; result('Applied: the exhibit has started again with these settings.', true); }
       } else if (msg.type === 'state') showState(msg);
       else if (msg.type === 'frame') onFrame(msg.events || []);

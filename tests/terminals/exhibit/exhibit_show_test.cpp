@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -440,4 +441,124 @@ TEST_CASE("show: controls that are not controls are answered, not obeyed", "[exh
     CHECK(unknown.error().message() == "unknown control 'dance'");
     CHECK(!st.control(R"({"type":"noise","on":"yes"})"));
     CHECK(st.audience.of_type("snapshot").size() == 1);
+}
+
+namespace {
+
+/// Every string a message holds, for what a visitor's screen must never be told.
+void strings_of(const json& j, std::vector<std::string>& out) {
+    if (j.is_string()) out.push_back(j.get<std::string>());
+    if (j.is_array() || j.is_object())
+        for (const auto& v : j) strings_of(v, out);
+}
+
+/// An option name, a file name, a command or an operator's instruction, in what screens get.
+std::string operator_talk(const std::vector<hakto::test::test_audience::sent_message>& sent) {
+    static const std::regex talk{
+        R"(--[a-z]|\.xml|\bTEI\b|hakto (frus|replay|exhibit|import-frus|explain)\b)"
+        R"(|NOT SUPPLIED|GIVE ITS)",
+        std::regex::icase};
+    for (const auto& m : sent) {
+        std::vector<std::string> texts;
+        strings_of(m.message, texts);
+        for (const auto& t : texts)
+            if (std::regex_search(t, talk)) return t;
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("show: without the texts the loop plays what it has in full, the operator hears the rest",
+          "[exhibit]") {
+    auto o = show_options();
+    o.replay.cables.clear();  // the operator chose nothing: the whole scenario, as it can be had
+    o.speed = sim::pacing::as_fast_as_possible();
+    std::vector<std::string> logged;
+    o.log = [&](const std::string& line) { logged.push_back(line); };
+    stage st{o};
+    st.show->start();
+    REQUIRE(st.run_until([&] { return st.audience.count_of("end") > 0; }));
+    const auto snap = st.audience.of_type("snapshot").front().message;
+    // HAKTO 12 is bundled; HAKTO 7 and 9 are not, so the loop plays HAKTO 12 alone, in full.
+    REQUIRE(snap["cables"].size() == 1);
+    CHECK(snap["cables"][0]["id"] == "HAKTO 12");
+    CHECK(snap["cables"][0].count("caption") == 0);
+    CHECK(snap["operator"]["cables"].empty());
+    const auto& missing = snap["operator"]["missing"];
+    REQUIRE(missing.size() == 2);
+    CHECK(missing[0] == json({{"cable", "HAKTO 7"}, {"document", "d140"}}));
+    CHECK(missing[1] == json({{"cable", "HAKTO 9"}, {"document", "d141"}}));
+    CHECK(st.audience.count_of("error") == 0);
+    CHECK(operator_talk(st.audience.sent) == std::string{});
+    CHECK(logged.empty());  // nothing went wrong: what is missing is on the operator page
+}
+
+TEST_CASE("show: a cable chosen without its text runs its header, with a caption for visitors",
+          "[exhibit]") {
+    auto o = show_options();
+    o.replay.cables = {"HAKTO 9"};
+    o.speed = sim::pacing::as_fast_as_possible();
+    std::vector<std::string> logged;
+    o.log = [&](const std::string& line) { logged.push_back(line); };
+    stage st{o};
+    screen a;
+    st.join(a);
+    st.show->start();
+    REQUIRE(st.run_until([&] { return st.audience.count_of("end") > 0; }));
+    auto drafting = a.last([](const json& j) { return j.value("stage", "") == "drafting"; });
+    REQUIRE(drafting.is_object());
+    const auto caption = drafting.value("caption", "");
+    CHECK(caption.find("Foreign Relations of the United States, 1969-1976, Volume E-13, Document "
+                       "141") != std::string::npos);
+    // The paper and the tape: the header as printed, nothing where the text would be.
+    std::string page, punched;
+    for (const auto& j : a.messages) {
+        if (is_event(j, "printed")) page += j.value("glyph", "");
+        if (is_event(j, "punched")) punched += j.value("glyph", "");
+    }
+    CHECK(page.find("P 2Ø1713Z JUN 772") != std::string::npos);
+    CHECK(page.find("HAKTO 9") != std::string::npos);
+    CHECK(page.size() < 80);
+    CHECK(punched.size() < 80);
+    // The visitors read the caption; the operator's log reads how to add the text.
+    CHECK(operator_talk(st.audience.sent) == std::string{});
+    REQUIRE(logged.size() == 1);
+    CHECK(logged[0].find("--frus") != std::string::npos);
+    CHECK(logged[0].find("hakto frus fetch") != std::string::npos);
+    // The next run of the loop does not say it again.
+    st.timers.advance(o.attract_pause);
+    REQUIRE(st.run_until([&] { return st.audience.count_of("end") > 1; }));
+    CHECK(logged.size() == 1);
+}
+
+TEST_CASE("show: a screen joining mid-cable gets the key-tape and cipher strips", "[exhibit]") {
+    auto o = show_options();
+    o.speed = sim::pacing::scaled(500);
+    stage st{o};
+    screen a, b;
+    st.join(a);
+    st.show->start();
+    REQUIRE(st.run_until_received(
+        a, [](const json& j) { return is_event(j, "line"); }, 200));
+    st.join(b);
+    const auto snap = b.messages.front();
+    REQUIRE(is_type(snap, "snapshot"));
+    const auto& strips = snap["strips"];
+    REQUIRE(strips.size() == hakto::terminals::exhibit::run_record::max_strips);
+    // The same codes as the line events the first screen saw last, in order.
+    std::vector<json> seen;
+    for (const auto& j : a.messages)
+        if (is_event(j, "line")) seen.push_back(j);
+    REQUIRE(seen.size() >= strips.size());
+    for (std::size_t i = 0; i < strips.size(); ++i) {
+        const auto& line = seen[seen.size() - strips.size() + i];
+        CHECK(strips[i]["index"] == line["index"]);
+        CHECK(strips[i]["code"] == line["code"]);
+        CHECK(strips[i]["on_line"] == line["on_line"]);
+    }
+    // Enciphered: the strip's cipher codes are not the plain ones throughout.
+    std::size_t differ = 0;
+    for (const auto& s : strips) differ += s["code"] != s["on_line"];
+    CHECK(differ > strips.size() / 2);
 }

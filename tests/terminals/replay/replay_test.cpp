@@ -139,11 +139,16 @@ TEST_CASE(
     }
     CHECK(cs[0].delivery->delivered < cs[1].delivery->delivered);
     CHECK(cs[1].delivery->delivered < cs[2].delivery->delivered);
-    // HAKTO 9's text is not supplied: its header runs with a marked line, and no memo is made.
+    // HAKTO 9's text is not supplied: its header runs alone, with a caption for visitors saying
+    // where the text is published, and no memo is made.
     CHECK_FALSE(cs[1].text_supplied);
     CHECK(cs[1].page_copy.find("P 201713Z JUN 772") != std::string::npos);  // the header as printed
-    CHECK(cs[1].page_copy.find("TEXT NOT SUPPLIED") != std::string::npos);
-    CHECK(cs[1].page_copy.find("DOC 141") != std::string::npos);
+    CHECK(cs[1].page_copy.find("NOT SUPPLIED") == std::string::npos);
+    CHECK(cs[1].page_copy.find("FRUS") == std::string::npos);  // the tape: the header only
+    CHECK(cs[1].caption.find("Volume E-13, Document 141") != std::string::npos);
+    CHECK(cs[1].caption.find("--") == std::string::npos);
+    CHECK(cs[1].caption.find(".xml") == std::string::npos);
+    CHECK(cs[2].caption.empty());
     CHECK_FALSE(cs[1].memo);
     CHECK_FALSE(cs[0].text_supplied);  // HAKTO 7's text comes only with its FRUS file
     CHECK(cs[2].memo);
