@@ -78,14 +78,6 @@ json run_record::take(const replay_event& e, const std::vector<replay_cable>& ca
     return j;
 }
 
-void run_record::note(const std::string& text, sim::sim_time at) {
-    replay_event n;
-    n.kind = replay_event_kind::note;
-    n.at = at;
-    n.text = text;
-    history_.push_back(event_json(n));
-}
-
 json run_record::cable(const replay_cable& c) const {
     auto p = progress_.find(c.spec.id);
     auto w = walkthroughs_.find(c.spec.id);

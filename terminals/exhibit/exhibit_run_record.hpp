@@ -34,8 +34,6 @@ class run_record {
     /// Takes in an event of the run (`cables`: the run's cables) and returns it as frames
     /// carry it.
     json take(const replay_event& e, const std::vector<replay_cable>& cables);
-    /// A note of the run (a warning of the replay) in the history.
-    void note(const std::string& text, sim::sim_time at);
 
     const std::string& stage() const noexcept { return stage_; }
     const std::string& current_cable() const noexcept { return current_cable_; }
