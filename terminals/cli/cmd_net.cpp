@@ -286,6 +286,15 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
         return exit_bad_input;
     }
     auto& n = *node.value();
+    // SIGINT and SIGTERM stop the node cleanly (everything on disk is synced; connections closed).
+    // Caught from here on, before the port files and the line that tell a watcher
+    // the node is ready.
+    boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        io.err << fmt::format("hakto {}: {} stopping on signal {}\n", name, cfg.id, sig);
+        n.stop();
+    });
     if (&io.err != &std::cerr) n.on_log([&io](const std::string& m) { io.err << m << "\n"; });
     if (cfg.listen && vm->count("port-file") &&
         !write_port_file((*vm)["port-file"].as<std::string>(), n.port(), io, name))
@@ -302,13 +311,6 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
                       : std::string{", pacing off"},
         cfg.journal_dir);
     io.err.flush();
-    // SIGINT and SIGTERM stop the node cleanly (everything on disk is synced; connections closed).
-    boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
-        if (ec) return;
-        io.err << fmt::format("hakto {}: {} stopping on signal {}\n", name, cfg.id, sig);
-        n.stop();
-    });
     std::shared_ptr<net_spool> spool;
     if (station && vm->count("spool")) {
         spool_options so;
