@@ -339,6 +339,20 @@ expected<scenario, scenario_errors> load_scenario(std::string_view text, std::st
             else
                 s.utc_offset_hours = static_cast<int>(*v);
         }
+        s.latitude = r.number("latitude");
+        s.longitude = r.number("longitude");
+        if (s.latitude && (*s.latitude < -90 || *s.latitude > 90)) {
+            r.fail("latitude", r.get("latitude"), "must be degrees between -90 and 90");
+            s.latitude.reset();
+        }
+        if (s.longitude && (*s.longitude < -180 || *s.longitude > 180)) {
+            r.fail("longitude", r.get("longitude"), "must be degrees between -180 and 180");
+            s.longitude.reset();
+        }
+        if (s.latitude.has_value() != s.longitude.has_value())
+            r.fail(s.latitude ? "latitude" : "longitude",
+                   r.get(s.latitude ? "latitude" : "longitude"),
+                   "latitude and longitude go together: give both or neither");
         std::size_t j = 0;
         for (auto rt : table_list(r, "route")) {
             table_reader rr{*rt, fmt::format("{}.route[{}]", r.path(), j++), file, errors};

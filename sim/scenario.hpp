@@ -38,6 +38,9 @@ struct station_spec {
     std::string place;
     station_kind kind = station_kind::terminal;
     int utc_offset_hours = 0;  ///< local time, for display
+    /// Where the station stands on the globe, in degrees (north and east positive), for the
+    /// exhibit's map; absent when the scenario does not say.
+    std::optional<double> latitude, longitude;
     std::vector<route_spec> routes;
     scenario_place where;
 };

@@ -65,6 +65,30 @@ TEST_CASE("the built-in June 1972 scenario loads") {
     // A relay routes by longest prefix: WTE10 back west, the rest of WTE east.
     const auto* relay = sc.find_station("WHR");
     CHECK(relay->routes.size() == 2);
+    // Each station has its place on the map: Beijing east of Greenwich, the rest west.
+    for (const auto* id : {"WTE10", "WHR", "WTE"}) {
+        INFO(id);
+        REQUIRE(sc.find_station(id)->latitude);
+        REQUIRE(sc.find_station(id)->longitude);
+    }
+    CHECK(*sc.find_station("WTE10")->longitude == Approx(116.40));
+    CHECK(*sc.find_station("WTE")->latitude == Approx(38.90));
+}
+
+TEST_CASE("a station's latitude and longitude: optional, in range, and given together") {
+    std::string t = minimal;
+    auto s = load_scenario(t, "t.toml");
+    REQUIRE(s);
+    CHECK_FALSE(s.value().stations.at(0).latitude);
+    t.replace(t.find("id = \"AAA\""), 10, "id = \"AAA\"\nlatitude = 95\nlongitude = 10");
+    t.replace(t.find("id = \"BBB\""), 10, "id = \"BBB\"\nlongitude = 10");
+    auto bad = load_scenario(t, "net.toml");
+    REQUIRE_FALSE(bad);
+    auto text = errors_text(bad.error());
+    CHECK(text.find("station[0].latitude: must be degrees between -90 and 90") !=
+          std::string::npos);
+    CHECK(text.find("station[1].longitude: latitude and longitude go together") !=
+          std::string::npos);
 }
 
 TEST_CASE("a small scenario: fields and defaults") {
