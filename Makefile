@@ -5,7 +5,7 @@ JOBS   ?= 2
 # Seconds each fuzz target runs in `make fuzz` (CI: 5).
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build program demo test bench soak asan fuzz format format-check clean
+.PHONY: all deps configure build program demo test bench soak asan fuzz format format-check package clean
 
 all: build
 
@@ -25,6 +25,13 @@ program: configure
 
 demo: program
 	$(BUILD)/hakto replay
+
+# The Debian package (CPack, cmake/HaktoPackage.cmake): the program of the preset (release; ci
+# under CI), then cpack in its build folder; prints the path of the .deb.
+# scripts/check-package installs it and tries it.
+package: program
+	@cd $(BUILD) && cpack -G DEB >cpack.log 2>&1 || { cat cpack.log; exit 1; }
+	@sed -n 's/^CPack: - package: \(.*\) generated\.$$/\1/p' $(BUILD)/cpack.log
 
 test: build
 	ctest --preset $(PRESET)

@@ -25,8 +25,12 @@ const std::vector<subcommand>& subcommands() {
          cmd_station},
         {"relay", "run a store-and-forward relay as a process on the network", cmd_relay},
         {"import-frus", "read backchannel documents from FRUS TEI XML", cmd_import_frus},
+        {"frus", "the FRUS E-13 volume on this machine: fetch it over HTTPS, or show its status",
+         cmd_frus},
         {"explain", "walk through a cable line by line: what each element is and why", cmd_explain},
         {"audio", "teletype codes as RTTY audio (AFSK WAV) and back: encode, decode", cmd_audio},
+        {"souvenir", "a cable as punched tape and page copy: SVG, PDF or PNG; --print with lp",
+         cmd_souvenir},
     }};
     return table;
 }

@@ -1,5 +1,6 @@
 #include "terminals/cli/cli_support.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -23,10 +24,89 @@ expected<std::string, sim::file_error> read_input(const std::string& path, cli_i
     return sim::read_file(path);
 }
 
+namespace {
+
+std::string trimmed(std::string_view s) {
+    const auto first = s.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) return {};
+    return std::string{s.substr(first, s.find_last_not_of(" \t\r") - first + 1)};
+}
+
+/// A switch's value in a config file: true or false; nothing when it is neither.
+std::optional<bool> switch_value(std::string v) {
+    for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+    if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+    return std::nullopt;
+}
+
+/// --config FILE into `vm` after the command line (which wins: Boost's store keeps a value
+/// already given). Read as parse_config_file reads it, but a line at a time, so that an error
+/// names its line. The error is "FILE:LINE: reason".
+expected<void, std::string> store_config_file(const std::string& path, const std::string& text,
+                                              const po::options_description& options,
+                                              po::variables_map& vm, config_origins* origins) {
+    std::istringstream in(text);
+    std::string line, section;
+    std::map<std::string, std::size_t, std::less<>> first_line;
+    for (std::size_t n = 1; std::getline(in, line); ++n) {
+        const auto body = trimmed(std::string_view{line}.substr(0, line.find('#')));
+        if (body.empty()) continue;
+        if (body.front() == '[') {  // a section: its name prefixes the options below it
+            section = body;
+            continue;
+        }
+        const auto place = fmt::format("{}:{}", path, n);
+        try {
+            std::istringstream one(section.empty() ? line : section + "\n" + line);
+            auto parsed = po::parse_config_file(one, options);
+            std::vector<po::option> kept;
+            for (auto& o : parsed.options) {
+                const auto* d = options.find_nothrow(o.string_key, false);
+                if (!d) continue;
+                if (!d->semantic()->is_composing()) {
+                    auto [at, fresh] = first_line.emplace(o.string_key, n);
+                    if (!fresh)
+                        return fmt::format("{}: {} is set again (first on line {})", place,
+                                           o.string_key, at->second);
+                }
+                if (d->semantic()->max_tokens() == 0) {
+                    // A switch (--noise): "noise = true" turns it on, "noise = false" leaves it
+                    // off, as "noise = 0" must never turn it on.
+                    auto on = switch_value(o.value.empty() ? std::string{} : o.value.front());
+                    if (!on)
+                        return fmt::format("{}: {} is a switch: true or false, not '{}'", place,
+                                           o.string_key,
+                                           o.value.empty() ? "" : o.value.front().substr(0, 32));
+                    if (!*on) continue;
+                    o.value.clear();
+                }
+                const bool from_command_line =
+                    vm.count(o.string_key) && !vm[o.string_key].defaulted();
+                if (origins && !from_command_line) (*origins)[o.string_key] = place;
+                kept.push_back(std::move(o));
+            }
+            parsed.options = std::move(kept);
+            po::store(parsed, vm);
+        } catch (const po::error& e) {
+            return fmt::format("{}: {}", place, e.what());
+        }
+    }
+    return outcome::success();
+}
+
+}  // namespace
+
+std::string option_place(std::string_view option, const config_origins& origins) {
+    if (auto it = origins.find(option); it != origins.end())
+        return fmt::format("{}: {}", it->second, option);
+    return fmt::format("--{}", option);
+}
+
 std::optional<po::variables_map> parse_arguments(
     std::string_view name, std::string_view synopsis, const po::options_description& options,
     const po::positional_options_description& positional, const std::vector<std::string>& args,
-    cli_io io, bool& help_shown) {
+    cli_io io, bool& help_shown, config_origins* origins) {
     help_shown = false;
     po::variables_map vm;
     try {
@@ -39,11 +119,9 @@ std::optional<po::variables_map> parse_arguments(
                 io.err << "hakto " << name << ": --config " << text.error().message() << "\n";
                 return std::nullopt;
             }
-            std::istringstream f(text.value());
-            try {
-                po::store(po::parse_config_file(f, options), vm);
-            } catch (const po::error& e) {
-                io.err << "hakto " << name << ": " << path << ": " << e.what() << "\n";
+            if (auto stored = store_config_file(path, text.value(), options, vm, origins);
+                !stored) {
+                io.err << "hakto " << name << ": " << stored.error() << "\n";
                 return std::nullopt;
             }
         }

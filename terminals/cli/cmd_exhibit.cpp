@@ -19,6 +19,8 @@ namespace hakto::terminals {
 int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
     po::options_description options("options");
     options.add_options()("help,h", "show this help")(
+        "config", po::value<std::string>(),
+        "read options from FILE (name = value lines, # comments); the command line wins")(
         "listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
         "address:port to serve on (port 0: any free port)")(
         "scenario", po::value<std::string>()->default_value("june1972"),
@@ -31,6 +33,8 @@ int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
         "seconds without a visitor before the attract loop resumes (0: never)")(
         "max-viewers", po::value<std::size_t>()->default_value(2000),
         "most WebSocket viewers at once")(
+        "souvenir-printer", po::value<std::string>(),
+        "the CUPS queue (lp -d NAME) the operator page's \"Print souvenir\" sends to")(
         "web-root", po::value<std::string>(),
         "serve the page from this folder instead of the built-in copy")(
         "operator-token-file", po::value<std::string>(),
@@ -39,29 +43,35 @@ int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
         "(without it, the operator page works from this machine only)");
     po::positional_options_description positional;
     bool help = false;
-    auto vm = parse_arguments(
-        "exhibit", "[--listen 127.0.0.1:8080] [--speed 20x] [--noise] [--idle-reset SECONDS]",
-        options, positional, args, io, help);
+    config_origins from_file;  // where --config set each option, for the messages below
+    auto vm = parse_arguments("exhibit",
+                              "[--config FILE] [--listen 127.0.0.1:8080] [--speed 20x] [--noise] "
+                              "[--idle-reset SECONDS]",
+                              options, positional, args, io, help, &from_file);
     if (!vm) return exit_usage;
     if (help) return exit_ok;
 
     exhibit_options o;
     auto listen = read_host_port((*vm)["listen"].as<std::string>());
     if (!listen) {
-        io.err << "hakto exhibit: --listen " << listen.error() << "\n";
+        io.err << "hakto exhibit: " << option_place("listen", from_file) << " " << listen.error()
+               << "\n";
         return exit_usage;
     }
     o.host = listen.value().host;
     o.port = listen.value().port;
     auto speed = speed_option(*vm);
     if (!speed) {
-        io.err << "hakto exhibit: " << speed.error() << "\n";
+        io.err << "hakto exhibit: "
+               << (from_file.count("speed") ? from_file["speed"] + ": " : std::string{})
+               << speed.error() << "\n";
         return exit_usage;
     }
     o.speed = speed.value();
     auto idle = (*vm)["idle-reset"].as<int>();
     if (idle < 0) {
-        io.err << "hakto exhibit: --idle-reset must be 0 or more seconds\n";
+        io.err << "hakto exhibit: " << option_place("idle-reset", from_file)
+               << " must be 0 or more seconds\n";
         return exit_usage;
     }
     o.idle_reset = std::chrono::seconds{idle};
@@ -69,13 +79,21 @@ int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
     o.replay.scenario = (*vm)["scenario"].as<std::string>();
     if (!vm->count("scenario") || o.replay.scenario == "june1972") o.replay.scenario = "june1972";
     o.replay.noise = vm->count("noise") > 0;
-    if (vm->count("frus")) o.replay.frus_files = (*vm)["frus"].as<std::vector<std::string>>();
+    o.replay.frus_files = frus_files_option(*vm);
     if (vm->count("web-root")) o.web_root = (*vm)["web-root"].as<std::string>();
+    if (vm->count("souvenir-printer")) {
+        o.souvenir_printer = (*vm)["souvenir-printer"].as<std::string>();
+        if (o.souvenir_printer->empty() || o.souvenir_printer->front() == '-') {
+            io.err << "hakto exhibit: --souvenir-printer needs a CUPS queue name\n";
+            return exit_usage;
+        }
+    }
     if (vm->count("operator-token-file")) {
         const auto path = (*vm)["operator-token-file"].as<std::string>();
         auto text = read_input(path, io);
         if (!text) {
-            io.err << "hakto exhibit: --operator-token-file: " << text.error().message() << "\n";
+            io.err << "hakto exhibit: " << option_place("operator-token-file", from_file) << ": "
+                   << text.error().message() << "\n";
             return exit_bad_input;
         }
         auto token = text.value();

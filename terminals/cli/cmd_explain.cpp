@@ -43,7 +43,8 @@ int cmd_explain(const std::vector<std::string>& args, cli_io io) {
         "(\"HAKTO 12\"); "
         "repeatable")("input", po::value<std::string>(),
                       "page copy, a published document or a FRUS TEI XML file ('-' for stdin); "
-                      "default: the bundled HAKTO 12");
+                      "default: the bundled HAKTO 12, or with --doc the volume 'hakto frus "
+                      "fetch' stored");
     po::positional_options_description positional;
     positional.add("input", 1);
     bool help = false;
@@ -70,6 +71,21 @@ int cmd_explain(const std::vector<std::string>& args, cli_io io) {
         auto path = (*vm)["input"].as<std::string>();
         shown = path == "-" ? std::string{"<stdin>"} : path;
         auto read = read_input(path, io);
+        if (!read) {
+            io.err << "hakto explain: " << read.error().message() << "\n";
+            return exit_bad_input;
+        }
+        input = std::move(read.value());
+    } else if (!wanted.empty()) {
+        // --doc without a file: the E-13 volume `hakto frus fetch` stored (docs/frus-import.md).
+        auto files = default_frus_files();
+        if (files.empty()) {
+            io.err << "hakto explain: --doc chooses from a FRUS TEI file: give one, or run 'hakto "
+                      "frus fetch' to store the E-13 volume\n";
+            return exit_usage;
+        }
+        shown = files.front();
+        auto read = read_input(shown, io);
         if (!read) {
             io.err << "hakto explain: " << read.error().message() << "\n";
             return exit_bad_input;

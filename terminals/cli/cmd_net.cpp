@@ -188,7 +188,7 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
             filing_options fo;
             fo.scenario = scenario_name;
             if (vm->count("cable")) fo.cables = (*vm)["cable"].as<std::vector<std::string>>();
-            if (vm->count("frus")) fo.frus_files = (*vm)["frus"].as<std::vector<std::string>>();
+            fo.frus_files = frus_files_option(*vm);
             fo.crypto = cfg.crypto;
             fo.code = cfg.code;
             fo.usos = cfg.usos;

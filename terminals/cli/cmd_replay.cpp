@@ -96,7 +96,7 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
     options.noise = vm.count("noise") > 0;
     options.crypto = vm.count("no-crypto") == 0;
     if (vm.count("seed")) options.seed = vm["seed"].as<std::uint64_t>();
-    if (vm.count("frus")) options.frus_files = vm["frus"].as<std::vector<std::string>>();
+    options.frus_files = frus_files_option(vm);
     if (vm.count("memo-rules")) options.memo_rules_file = vm["memo-rules"].as<std::string>();
     options.typing_wpm = vm["typing-wpm"].as<double>();
     if (!(options.typing_wpm >= 1 && options.typing_wpm <= 200)) {
@@ -238,7 +238,7 @@ int run_replay_net(const po::variables_map& vm, replay_options options, cli_io i
     options.usos = vm.count("usos") > 0;
     options.noise = vm.count("noise") > 0;
     options.crypto = vm.count("no-crypto") == 0;
-    if (vm.count("frus")) options.frus_files = vm["frus"].as<std::vector<std::string>>();
+    options.frus_files = frus_files_option(vm);
     if (vm.count("memo-rules")) options.memo_rules_file = vm["memo-rules"].as<std::string>();
     if (vm.count("seed") || vm.count("transcript")) {
         io.err << "hakto replay: --net does not take --seed or --transcript\n";

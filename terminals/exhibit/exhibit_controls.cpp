@@ -147,6 +147,26 @@ expected<operator_settings, control_error> read_operator_control(const json& j,
     return s;
 }
 
+bool is_operator_command(const json& fields) {
+    return fields.is_object() && fields.contains("command");
+}
+
+expected<operator_command, control_error> read_operator_command(const json& j,
+                                                                const operator_rules& rules,
+                                                                bool from_loopback) {
+    if (auto allowed = check_operator(j, rules, from_loopback); !allowed) return allowed.error();
+    if (!j["command"].is_string()) return bad_field("command is a name: print_souvenir");
+    const auto name = j["command"].get<std::string>();
+    if (name != "print_souvenir")
+        return bad_field(fmt::format("no operator command '{}'", name.substr(0, 32)));
+    operator_command c;
+    if (j.contains("cable")) {
+        if (!j["cable"].is_string()) return bad_field("cable is a cable's name");
+        c.cable = j["cable"].get<std::string>().substr(0, 64);
+    }
+    return c;
+}
+
 bool same_token(std::string_view given, std::string_view wanted) noexcept {
     unsigned diff = given.size() == wanted.size() ? 0u : 1u;
     for (std::size_t i = 0; i < wanted.size(); ++i)

@@ -101,6 +101,20 @@ expected<operator_settings, control_error> read_operator_control(const nlohmann:
                                                                  const operator_rules& rules,
                                                                  bool from_loopback);
 
+/// An operator command, {"type":"operator","command":"print_souvenir","cable":"HAKTO 12"}: an
+/// action, not a change of settings. `cable` empty: the cable shown.
+struct operator_command {
+    enum class kind_t { print_souvenir } kind = kind_t::print_souvenir;
+    std::string cable;
+};
+/// True when an operator control carries a "command" (and so is read by
+/// read_operator_command instead of read_operator_control).
+bool is_operator_command(const nlohmann::json& fields);
+/// Checks the token (or the loopback rule) as read_operator_control does, then the command.
+expected<operator_command, control_error> read_operator_command(const nlohmann::json& fields,
+                                                                const operator_rules& rules,
+                                                                bool from_loopback);
+
 /// The token compared in time independent of where the two differ.
 bool same_token(std::string_view given, std::string_view wanted) noexcept;
 

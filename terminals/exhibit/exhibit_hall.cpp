@@ -32,10 +32,23 @@ void hall::leave(viewer_session& v) {
     viewer_count_ = present_.size();
 }
 
-expected<void, control_error> hall::control(std::string_view text, bool from_loopback) {
+expected<void, control_error> hall::control(std::string_view text, bool from_loopback,
+                                            show::answer_fn answer) {
     auto s = show_.lock();
     if (!s) return control_error{control_error::kind_t::not_now, "the exhibit is closing"};
-    return s->control(text, from_loopback);
+    return s->control(text, from_loopback, std::move(answer));
+}
+
+std::optional<souvenir::souvenir_text> hall::souvenir(std::string_view label) const {
+    auto s = show_.lock();
+    if (!s || closing_) return std::nullopt;
+    return s->souvenir(label);
+}
+
+std::optional<show_health> hall::health() const {
+    auto s = show_.lock();
+    if (!s || closing_) return std::nullopt;
+    return s->health();
 }
 
 void hall::log(const std::string& line) const {

@@ -16,6 +16,7 @@
 #include "terminals/exhibit/exhibit_files.hpp"
 #include "terminals/exhibit/exhibit_server.hpp"
 #include "terminals/exhibit/exhibit_show.hpp"
+#include "terminals/exhibit/exhibit_souvenir.hpp"
 
 namespace hakto::terminals::exhibit {
 
@@ -46,8 +47,17 @@ class hall final : public audience {
     /// exhibit is closing.
     std::optional<std::string> join(viewer_session& v, std::weak_ptr<viewer_session> w);
     void leave(viewer_session& v);
-    /// A viewer's control, for the show.
-    expected<void, control_error> control(std::string_view text, bool from_loopback);
+    /// A viewer's control, for the show; `answer` reaches that viewer alone.
+    expected<void, control_error> control(std::string_view text, bool from_loopback,
+                                          show::answer_fn answer = {});
+    /// The souvenir of a cable of the show (GET /souvenir); nothing for one it has not.
+    std::optional<souvenir::souvenir_text> souvenir(std::string_view label) const;
+    /// Where souvenirs are drawn off the I/O thread (set by the server; may be null).
+    void attach_souvenirs(std::shared_ptr<souvenir_desk> d) { souvenirs_ = std::move(d); }
+    souvenir_desk* souvenirs() const noexcept { return souvenirs_.get(); }
+
+    /// How the show stands, for /healthz; nothing when the exhibit is closing.
+    std::optional<show_health> health() const;
 
     void viewer_dropped() { ++dropped_; }
     void message_refused() { ++refused_; }
@@ -71,6 +81,7 @@ class hall final : public audience {
     std::size_t max_viewers_;
     std::function<void(const std::string&)> log_;
     std::weak_ptr<show> show_;
+    std::shared_ptr<souvenir_desk> souvenirs_;
     std::unordered_map<viewer_session*, std::weak_ptr<viewer_session>> present_;
     bool closing_ = false;
     std::atomic<std::size_t> viewer_count_{0};

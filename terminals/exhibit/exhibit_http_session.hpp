@@ -33,6 +33,8 @@ class http_session final : public std::enable_shared_from_this<http_session> {
     void respond(const request& req, boost::beast::http::status st, std::string body,
                  std::string_view type);
     void on_write(boost::beast::error_code ec);
+    /// GET /souvenir?cable=LABEL&format=png: drawn by the hall's souvenir desk, then answered.
+    void souvenir(request req, std::string_view query);
     void shut_down();
 
     boost::beast::tcp_stream stream_;
@@ -40,6 +42,7 @@ class http_session final : public std::enable_shared_from_this<http_session> {
     boost::beast::flat_buffer buffer_{16384};
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     std::optional<boost::beast::http::response<boost::beast::http::string_body>> res_;
+    std::string attachment_;  // the next response's download file name, if any
 };
 
 }  // namespace hakto::terminals::exhibit

@@ -57,7 +57,8 @@ json cable_json(const replay_cable& c, const cable_progress* progress, const jso
             {"precedence", std::string(1, protocol::precedence_letter(c.spec.prec))},
             {"filed_ms", epoch_ms(c.spec.filed)},
             {"origin", c.spec.origin},
-            {"addressees", c.spec.addressees}};
+            {"addressees", c.spec.addressees},
+            {"codes", c.codes.size()}};  // on the line: how far along its circuit a cable is
     if (!c.caption.empty()) cj["caption"] = c.caption;
     if (progress && progress->started) {
         cj["page_copy"] = c.page_copy;
@@ -93,10 +94,15 @@ json operator_json(const operator_view& o) {
     json missing = json::array();
     for (const auto& [cable, document] : o.missing)
         missing.push_back({{"cable", cable}, {"document", document}});
-    return json{
-        {"scenarios", scenarios},     {"missing", std::move(missing)},     {"scenario", o.scenario},
-        {"cables", o.cables},         {"speed", sim::speed_name(o.speed)}, {"noise", o.noise},
-        {"idle_reset", o.idle_reset}, {"token_required", o.token_required}};
+    return json{{"scenarios", scenarios},
+                {"missing", std::move(missing)},
+                {"scenario", o.scenario},
+                {"cables", o.cables},
+                {"speed", sim::speed_name(o.speed)},
+                {"noise", o.noise},
+                {"idle_reset", o.idle_reset},
+                {"token_required", o.token_required},
+                {"souvenir_print", o.souvenir_print}};
 }
 
 std::string snapshot_message(const snapshot_parts& s) {
@@ -108,12 +114,19 @@ std::string snapshot_message(const snapshot_parts& s) {
     const auto& scn = *s.scenario;
     j["scenario"] = {{"name", scn.name}, {"title", scn.title}};
     json stations = json::array();
-    for (const auto& st : scn.stations)
-        stations.push_back({{"id", st.id},
-                            {"name", st.name},
-                            {"place", st.place},
-                            {"utc_offset", st.utc_offset_hours},
-                            {"relay", st.kind == sim::station_kind::relay}});
+    for (const auto& st : scn.stations) {
+        json one = {{"id", st.id},
+                    {"name", st.name},
+                    {"place", st.place},
+                    {"utc_offset", st.utc_offset_hours},
+                    {"relay", st.kind == sim::station_kind::relay}};
+        // The map places a station only where the scenario says it stands.
+        if (st.latitude && st.longitude) {
+            one["latitude"] = *st.latitude;
+            one["longitude"] = *st.longitude;
+        }
+        stations.push_back(std::move(one));
+    }
     j["stations"] = stations;
     json circuits = json::array();
     for (const auto& c : scn.circuits)
@@ -148,6 +161,10 @@ std::string state_message(const show_state& s) {
     json j = state_json(s);
     j["type"] = "state";
     return dump(j);
+}
+
+std::string operator_status_message(bool ok, std::string_view text) {
+    return dump(json{{"type", "operator_status"}, {"ok", ok}, {"text", text}});
 }
 
 std::string error_message(std::string_view text) {

@@ -76,6 +76,7 @@ struct operator_view {
     /// Data only: the operator page words what to do about it (the visitors' screens get the
     /// same snapshot and must never show an instruction).
     std::vector<std::pair<std::string, std::string>> missing;
+    bool souvenir_print = false;  ///< a souvenir printer is configured (--souvenir-printer)
 };
 json operator_json(const operator_view& o);
 
@@ -96,6 +97,9 @@ std::string snapshot_message(const snapshot_parts& s);
 std::string frame_message(std::uint64_t seq, std::string_view events);
 std::string state_message(const show_state& s);
 std::string error_message(std::string_view text);
+/// {"type":"operator_status","ok":true,"text":"…"}: for the operator's screen alone (how a
+/// souvenir print went).
+std::string operator_status_message(bool ok, std::string_view text);
 std::string end_message(std::uint64_t run);
 std::string cable_message(const json& cable);
 

@@ -3,6 +3,7 @@
 #include "terminals/exhibit/exhibit_hall.hpp"
 #include "terminals/exhibit/exhibit_listener.hpp"
 #include "terminals/exhibit/exhibit_show.hpp"
+#include "terminals/exhibit/exhibit_souvenir.hpp"
 
 namespace hakto::terminals {
 
@@ -27,10 +28,29 @@ expected<std::unique_ptr<exhibit_server>, exhibit_error> exhibit_server::create(
     p->hall = std::make_shared<exhibit::hall>(options);
     auto host = options.host;
     auto port = options.port;
+    auto printer = options.souvenir_printer;
+    auto lp = options.souvenir_lp;
     auto s = exhibit::show::create(std::move(options), timers, *p->hall);
     if (!s) return s.error();
     p->show = std::move(s.value());
     p->hall->attach(p->show);
+    // Souvenirs are drawn and printed off this thread (exhibit_souvenir.hpp).
+    auto desk = std::make_shared<exhibit::souvenir_desk>(io);
+    p->hall->attach_souvenirs(desk);
+    p->show->on_print_souvenir([w = std::weak_ptr<exhibit::souvenir_desk>(desk), printer, lp](
+                                   souvenir::souvenir_text text, auto done) {
+        auto d = w.lock();
+        if (!d) return false;
+        souvenir::print_request job;
+        job.printer = printer;
+        job.lp = lp;
+        return d->print(std::move(text), std::move(job), [done](auto answer) {
+            if (answer)
+                done(true, answer.value().empty() ? std::string{"queued"} : answer.value());
+            else
+                done(false, answer.error().message);
+        });
+    });
     auto l = exhibit::listener::open(io, host, port, p->hall);
     if (!l) return l.error();
     p->listener = std::move(l.value());

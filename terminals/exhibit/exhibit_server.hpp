@@ -62,6 +62,12 @@ struct exhibit_options {
     std::chrono::milliseconds frame_interval{20};
     /// A frame goes out at once when its events reach this many bytes.
     std::size_t max_frame_bytes = 64 * 1024;
+    /// /healthz answers 503 "stalled" when the show, not paused, has not moved for this long
+    /// beyond when it was due to (docs/exhibit.md, "Health").
+    std::chrono::seconds stall_after{300};
+    /// The CUPS queue the operator's "Print souvenir" sends to (lp -d); none: no printing.
+    std::optional<std::string> souvenir_printer;
+    std::string souvenir_lp = "lp";  ///< the lp program (a path, or found on PATH)
     /// Where a viewer dropped is reported, with the reason (empty: standard error).
     std::function<void(const std::string& line)> log;
 };

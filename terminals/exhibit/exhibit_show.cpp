@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "terminals/exhibit/exhibit_json.hpp"
 #include "terminals/replay/replay_idle.hpp"
 #include "terminals/replay/replay_texts.hpp"
@@ -91,6 +93,7 @@ void show::tell_operator(const std::string& line) {
 }
 
 void show::start() {
+    started_at_ = last_moved_ = next_due_ = timers_.now();
     start_run(attract_options(), "attract");
     arm_idle_check();
 }
@@ -154,11 +157,14 @@ void show::start_run(replay_options o, std::string kind) {
         // The reason (a scenario's or a file's) is the operator's; the screens hear that the
         // exhibit will try again.
         tell_operator(r.error().message);
+        start_failure_ = r.error().message;
         broadcast(error_message("this replay could not start: the exhibit tries again shortly"));
         schedule_attract();
         return;
     }
     rs->r = std::move(r.value());
+    start_failure_.reset();
+    last_moved_ = timers_.now();
     rs->r->add_sink(this);
     rs->kind = std::move(kind);
     run_finished_ = false;
@@ -179,12 +185,14 @@ void show::start_run(replay_options o, std::string kind) {
 
 void show::finish_run() {
     run_finished_ = true;
+    last_moved_ = timers_.now();
     broadcast(end_message(runs_.load()));
     schedule_attract();
 }
 
 void show::schedule_attract() {
     cancel(attract_timer_);
+    next_due_ = timers_.now() + options_.attract_pause;
     attract_timer_ = call_at(timers_.now() + options_.attract_pause, [](show& s) {
         // Only while the run is over (or none could start): a timer that fired just as a
         // reply or a control was cancelling it is let go.
@@ -207,6 +215,7 @@ void show::schedule_tick() {
 
 void show::tick_at(sim::wall_time at) {
     cancel(tick_timer_);
+    next_due_ = at;
     tick_timer_ = call_at(at, [chain = chain_](show& s) {
         if (s.chain_ == chain) s.tick();
     });
@@ -289,6 +298,45 @@ show_state show::state() const {
     return s;
 }
 
+show_health show::health() const {
+    show_health h;
+    const auto st = state();
+    h.stage = st.stage;
+    h.mode = st.mode;
+    h.speed = sim::speed_name(speed_);
+    h.noise = noise_;
+    h.run = st.run;
+    if (!started_at_) {
+        h.stalled = "the show has not started";
+        return h;
+    }
+    const auto now = timers_.now();
+    h.uptime = now - *started_at_;
+    h.since_last_event = now - last_moved_;
+    if (!run_ && start_failure_) {
+        // The attract loop tries again after its pause; until a run starts, nothing moves.
+        h.show = "failed to start";
+        h.stalled = "the replay could not start: " + *start_failure_;
+        return h;
+    }
+    if (paused_)
+        h.show = "paused";
+    else if (!run_ || run_finished_)
+        h.show = "between runs";
+    else
+        h.show = "playing";
+    if (run_ && !run_finished_) h.cable = st.cable;
+    // Paused, the show waits for a visitor (or the idle reset): not a stall. Otherwise it is
+    // due to move at the tick or the attract loop's timer; stall_after past that, it is stuck.
+    const auto due = std::max(last_moved_, next_due_);
+    if (!paused_ && now - due > options_.stall_after) {
+        const auto quiet = std::chrono::duration_cast<std::chrono::seconds>(now - last_moved_);
+        h.stalled = fmt::format("no event for {} s while not paused (the limit: {} s past due)",
+                                quiet.count(), options_.stall_after.count());
+    }
+    return h;
+}
+
 std::string show::snapshot() const {
     snapshot_parts p;
     p.state = state_json(state());
@@ -301,6 +349,7 @@ std::string show::snapshot() const {
     o.idle_reset = options_.idle_reset.count();
     o.token_required = options_.operator_token.has_value();
     o.missing = missing_texts();
+    o.souvenir_print = options_.souvenir_printer.has_value();
     p.operator_settings = operator_json(o);
     if (run_) {
         p.scenario = &run_->r->scenario();
@@ -315,6 +364,7 @@ std::string show::snapshot() const {
 void show::event(const replay_event& e) {
     static const std::vector<replay_cable> no_cables;
     sim_now_ = e.at;
+    last_moved_ = timers_.now();
     auto text = dump(record_.take(e, run_ ? run_->r->cables() : no_cables));
     const bool first = frame_.add(text, timers_.now());
     if (options_.frame_interval.count() <= 0 || frame_.size() >= options_.max_frame_bytes) {

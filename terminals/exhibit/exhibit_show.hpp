@@ -29,11 +29,13 @@
 #include "sim/timers.hpp"
 #include "terminals/exhibit/exhibit_controls.hpp"
 #include "terminals/exhibit/exhibit_frames.hpp"
+#include "terminals/exhibit/exhibit_health.hpp"
 #include "terminals/exhibit/exhibit_run_record.hpp"
 #include "terminals/exhibit/exhibit_server.hpp"
 #include "terminals/exhibit/exhibit_wall_clock.hpp"
 #include "terminals/frus/frus_import.hpp"
 #include "terminals/replay/replay.hpp"
+#include "terminals/souvenir/souvenir.hpp"
 
 namespace hakto::terminals::exhibit {
 
@@ -73,8 +75,20 @@ class show final : public replay_sink, public std::enable_shared_from_this<show>
     std::string snapshot() const;
 
     /// A screen's control message (`from_loopback`: the screen's peer is on this machine).
-    /// The error is for that screen alone.
-    expected<void, control_error> control(std::string_view text, bool from_loopback);
+    /// The error is for that screen alone; so is what `answer` is given (a message for the
+    /// operator's screen: how a print went), even after control() has returned.
+    using answer_fn = std::function<void(std::string message)>;
+    expected<void, control_error> control(std::string_view text, bool from_loopback,
+                                          answer_fn answer = {});
+
+    /// The souvenir of a cable the show has (its run's cables and the replies filed in it), as
+    /// the run carries it; `label` empty: the cable shown. Nothing for a cable it has not.
+    std::optional<souvenir::souvenir_text> souvenir(std::string_view label) const;
+    /// Prints a souvenir (the exhibit server's souvenir desk, off this thread): `done` is called
+    /// on this thread with lp's answer or the reason it failed.
+    using print_fn = std::function<bool(souvenir::souvenir_text,
+                                        std::function<void(bool ok, std::string line)> done)>;
+    void on_print_souvenir(print_fn f) { print_souvenir_ = std::move(f); }
 
     void on_broadcast(exhibit_server::broadcast_hook f) { on_broadcast_ = std::move(f); }
 
@@ -82,6 +96,9 @@ class show final : public replay_sink, public std::enable_shared_from_this<show>
     std::uint64_t broadcasts() const noexcept { return broadcasts_.load(); }
     std::uint64_t runs() const noexcept { return runs_.load(); }
     bool paused() const noexcept { return paused_flag_.load(); }
+    /// How the show stands and whether it is advancing as it should (GET /healthz); on the
+    /// timers' thread.
+    show_health health() const;
 
     // replay_sink
     void event(const replay_event& e) override;
@@ -117,10 +134,12 @@ class show final : public replay_sink, public std::enable_shared_from_this<show>
     void idle_check();
 
     void set_paused(bool p);
-    expected<void, control_error> apply(const control_message& c, bool from_loopback);
+    expected<void, control_error> apply(const control_message& c, bool from_loopback,
+                                        answer_fn answer);
     expected<void, control_error> apply_speed(sim::pacing p);
     expected<void, control_error> reply(const reply_request& r);
     expected<void, control_error> apply_operator(const operator_settings& s);
+    expected<void, control_error> print_souvenir(const operator_command& c, answer_fn answer);
 
     show_state state() const;
     void broadcast(std::string message);
@@ -154,9 +173,15 @@ class show final : public replay_sink, public std::enable_shared_from_this<show>
     std::optional<sim::timer_service::timer_id> tick_timer_, attract_timer_, idle_timer_,
         frame_timer_;
     sim::wall_time last_control_{};
+    // For health(): when the show started, last moved (an event, a run begun or over), and
+    // is next due to (the tick or the attract loop's timer); why the last run could not start.
+    std::optional<sim::wall_time> started_at_;
+    sim::wall_time last_moved_{}, next_due_{};
+    std::optional<std::string> start_failure_;
     std::optional<sim::wall_time> pressure_since_;  // the slowest screen fell behind then
     sim::sim_time sim_now_{};
     exhibit_server::broadcast_hook on_broadcast_;
+    print_fn print_souvenir_;
     std::atomic<std::uint64_t> broadcasts_{0}, runs_{0};
     std::atomic<bool> paused_flag_{false};
 };

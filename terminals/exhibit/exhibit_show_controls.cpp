@@ -1,5 +1,6 @@
 // What each control does to the show: the visitor's (start, pause, resume, step, speed, noise,
 // the reply) and the operator's. The controls are read and checked in exhibit_controls first.
+#include <cstdio>
 #include <exception>
 #include <utility>
 
@@ -8,22 +9,25 @@
 #include "terminals/exhibit/exhibit_json.hpp"
 #include "terminals/exhibit/exhibit_reply.hpp"
 #include "terminals/exhibit/exhibit_show.hpp"
+#include "terminals/souvenir/souvenir_cable.hpp"
 
 namespace hakto::terminals::exhibit {
 
-expected<void, control_error> show::control(std::string_view text, bool from_loopback) {
+expected<void, control_error> show::control(std::string_view text, bool from_loopback,
+                                            answer_fn answer) {
     try {
         auto c = read_control(text);
         if (!c) return c.error();
         last_control_ = timers_.now();
-        return apply(c.value(), from_loopback);
+        return apply(c.value(), from_loopback, std::move(answer));
     } catch (const std::exception& ex) {
         return control_error{control_error::kind_t::failed,
                              fmt::format("control refused: {}", ex.what())};
     }
 }
 
-expected<void, control_error> show::apply(const control_message& c, bool from_loopback) {
+expected<void, control_error> show::apply(const control_message& c, bool from_loopback,
+                                          answer_fn answer) {
     if (c.kind == control_kind::ping) return outcome::success();
     if (c.kind == control_kind::operator_settings) {
         operator_rules rules;
@@ -33,6 +37,11 @@ expected<void, control_error> show::apply(const control_message& c, bool from_lo
         rules.noise = options_.replay.noise;
         rules.idle_reset = options_.idle_reset;
         rules.token = &options_.operator_token;
+        if (is_operator_command(c.fields)) {
+            auto command = read_operator_command(c.fields, rules, from_loopback);
+            if (!command) return command.error();
+            return print_souvenir(command.value(), std::move(answer));
+        }
         auto s = read_operator_control(c.fields, rules, from_loopback);
         if (!s) return s.error();
         return apply_operator(s.value());
@@ -141,6 +150,53 @@ expected<void, control_error> show::apply_operator(const operator_settings& s) {
     set_paused(false);
     start_run(attract_options(), "attract");
     return outcome::success();
+}
+
+expected<void, control_error> show::print_souvenir(const operator_command& c, answer_fn answer) {
+    // The operator's alone: what is printed, and how it went, never reaches the visitors.
+    if (!options_.souvenir_printer || !print_souvenir_)
+        return control_error{control_error::kind_t::not_now,
+                             "no printer configured (--souvenir-printer)"};
+    auto s = souvenir(c.cable);
+    if (!s)
+        return control_error{control_error::kind_t::bad_field,
+                             c.cable.empty() ? std::string{"no cable is shown now"}
+                                             : fmt::format("no cable '{}' in this run", c.cable)};
+    const auto label = s->title;
+    const auto printer = *options_.souvenir_printer;
+    auto tell = [w = weak_from_this(), answer, label, printer](bool ok, std::string line) {
+        auto text = ok ? fmt::format("souvenir of {} sent to printer {}: {}", label, printer, line)
+                       : fmt::format("souvenir of {} not printed: {}", label, line);
+        if (auto self = w.lock()) {
+            if (self->options_.log)
+                self->options_.log(text);
+            else
+                std::fprintf(stderr, "hakto exhibit: %s\n", text.c_str());
+        }
+        if (answer) answer(operator_status_message(ok, text));
+    };
+    if (!print_souvenir_(std::move(*s), tell))
+        return control_error{control_error::kind_t::not_now,
+                             "the souvenir desk is busy: try again in a moment"};
+    if (answer)
+        answer(operator_status_message(
+            true, fmt::format("printing the souvenir of {} on {}…", label, printer)));
+    return outcome::success();
+}
+
+std::optional<souvenir::souvenir_text> show::souvenir(std::string_view label) const {
+    if (!run_) return std::nullopt;
+    const auto& cables = run_->r->cables();
+    const std::string wanted{label.empty() ? std::string_view{record_.current_cable()} : label};
+    for (const auto& c : cables)
+        if (wanted.empty() ? &c == &cables.front() : c.spec.id == wanted) {
+            const auto& scn = run_->r->scenario();
+            // The code the run's circuits carry (prepare_cables set them all alike).
+            const auto set = scn.circuits.empty() ? options_.replay.code : scn.circuits[0].code;
+            const bool usos = scn.circuits.empty() ? options_.replay.usos : scn.circuits[0].usos;
+            return souvenir::souvenir_of(c, scn, set, usos);
+        }
+    return std::nullopt;
 }
 
 }  // namespace hakto::terminals::exhibit

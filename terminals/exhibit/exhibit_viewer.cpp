@@ -79,10 +79,18 @@ void viewer_session::on_read(beast::error_code ec) {
     buffer_.consume(buffer_.size());
     if (!ws_.got_text()) {
         send(std::make_shared<const std::string>(error_message("controls are JSON text")));
-    } else if (auto done = h->control(text, loopback_); !done) {
+    } else if (auto done = h->control(text, loopback_, answer_to_this_screen()); !done) {
         send(std::make_shared<const std::string>(error_message(done.error().message())));
     }
     do_read();
+}
+
+std::function<void(std::string)> viewer_session::answer_to_this_screen() {
+    // To this screen alone (the operator's: how a souvenir print went), while it is there.
+    return [w = weak_from_this()](std::string message) {
+        if (auto self = w.lock())
+            self->send(std::make_shared<const std::string>(std::move(message)));
+    };
 }
 
 void viewer_session::do_write() {

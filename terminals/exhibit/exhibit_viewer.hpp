@@ -7,6 +7,7 @@
 // server timeouts.
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,6 +40,8 @@ class viewer_session final : public std::enable_shared_from_this<viewer_session>
     void on_accept(boost::beast::error_code ec);
     void do_read();
     void on_read(boost::beast::error_code ec);
+    /// Sends what it is given to this screen alone, while the session lasts.
+    std::function<void(std::string)> answer_to_this_screen();
     void do_write();
     void on_write(boost::beast::error_code ec);
     /// The end of the session, for whatever reason: `ec`, or `reason` when there is no error

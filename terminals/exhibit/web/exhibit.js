@@ -72,6 +72,20 @@
     div.innerHTML = html;
   }
 
+  // ---- The souvenir: the cable on the paper, or the visitor's own reply, as a tape to take home
+  let replied = false;
+  function souvenirFor(cable) {
+    if (!cable || !cable.id) return;
+    // A reply typed here comes back as the next TOHAK: offer that one.
+    if (replied && /^TOHAK\b/.test(cable.id)) { replied = false; setSouvenir(cable.id, 'Take your TOHAK as tape'); }
+  }
+  function setSouvenir(id, text) {
+    const a = $('souvenir');
+    a.href = `souvenir?cable=${encodeURIComponent(id)}&format=png`;
+    a.setAttribute('download', `souvenir-${id.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png`);
+    a.textContent = text;
+  }
+
   // ---- The paper ------------------------------------------------------------------------------
   function newPage(cable) {
     const head = document.createElement('div');
@@ -88,6 +102,7 @@
     }
     state.page = cable;
     state.para = null;
+    if (!/^TOHAK\b/.test(cable)) setSouvenir(cable, `Take ${cable} as tape`);
     newLine();
   }
   function newLine() {
@@ -183,67 +198,13 @@
   }
   const shown = (g) => (g === ' ' ? '␣' : g === '\r' ? '<' : g === '\n' ? '≡' : g || '·');
 
-  // ---- The route ------------------------------------------------------------------------------
-  const SVGNS = 'http://www.w3.org/2000/svg';
-  const pos = {};
-  function drawRoute() {
-    const svg = $('route');
-    svg.innerHTML = '';
-    const order = [...state.stations].sort((a, b) => rank(a) - rank(b));
-    const n = order.length;
-    order.forEach((s, i) => { pos[s.id] = { x: n === 1 ? 210 : 45 + i * (330 / (n - 1)), y: 70 }; });
-    for (const c of state.circuits) {
-      if (!pos[c.a] || !pos[c.b]) continue;
-      const l = document.createElementNS(SVGNS, 'line');
-      l.setAttribute('x1', pos[c.a].x); l.setAttribute('y1', pos[c.a].y);
-      l.setAttribute('x2', pos[c.b].x); l.setAttribute('y2', pos[c.b].y);
-      l.setAttribute('class', 'circuit'); l.setAttribute('id', `circuit-${c.id}`);
-      svg.appendChild(l);
-    }
-    for (const s of order) {
-      const g = document.createElementNS(SVGNS, 'g');
-      g.setAttribute('class', 'station'); g.setAttribute('id', `station-${s.id}`);
-      const c = document.createElementNS(SVGNS, 'circle');
-      c.setAttribute('cx', pos[s.id].x); c.setAttribute('cy', pos[s.id].y); c.setAttribute('r', 16);
-      g.appendChild(c);
-      const t = document.createElementNS(SVGNS, 'text');
-      t.setAttribute('x', pos[s.id].x); t.setAttribute('y', pos[s.id].y + 36);
-      t.textContent = (s.place || s.name || s.id).split(',')[0];
-      g.appendChild(t);
-      const id = document.createElementNS(SVGNS, 'text');
-      id.setAttribute('x', pos[s.id].x); id.setAttribute('y', pos[s.id].y + 52); id.setAttribute('class', 'id');
-      id.textContent = s.id.replace(/0/g, 'Ø') + (s.relay ? ' relay' : '');
-      g.appendChild(id);
-      svg.appendChild(g);
-    }
-    const p = document.createElementNS(SVGNS, 'circle');
-    p.setAttribute('r', 7); p.setAttribute('class', 'packet'); p.setAttribute('id', 'packet'); p.setAttribute('cx', -20); p.setAttribute('cy', 70);
-    svg.appendChild(p);
-  }
-  function rank(s) { return s.id === 'WTE10' ? 0 : s.relay ? 1 : s.id === 'WTE' ? 3 : 2; }
-  function activeCircuit(id) {
-    document.querySelectorAll('#route .circuit').forEach((c) => c.classList.toggle('active', c.id === `circuit-${id}`));
-  }
-  function activeStation(id) {
-    document.querySelectorAll('#route .station').forEach((s) => s.classList.toggle('active', s.id === `station-${id}`));
-  }
-  function movePacket(from, to, fraction) {
-    const p = $('packet');
-    if (!p || !pos[from] || !pos[to]) return;
-    p.setAttribute('cx', pos[from].x + (pos[to].x - pos[from].x) * fraction);
-    p.setAttribute('cy', pos[from].y);
-  }
-  const PREC = { Z: 'FLASH', O: 'IMMEDIATE', P: 'PRIORITY', R: 'ROUTINE', Y: 'EMERGENCY' };
-  function drawQueue() {
-    const q = $('queue');
-    q.innerHTML = state.queue.length ? '' : '<li class="empty">empty</li>';
-    const order = 'YZOPR';
-    [...state.queue].sort((a, b) => order.indexOf(a.prec) - order.indexOf(b.prec)).forEach((c) => {
-      const li = document.createElement('li');
-      li.textContent = `${c.prec} ${c.id} (${PREC[c.prec] || ''}) at ${c.station}`;
-      q.appendChild(li);
-    });
-  }
+  // ---- The route: a map (exhibit_map.js) ------------------------------------------------------
+  const map = window.HaktoMap.create($('route'));
+  const activeCircuit = (id) => map.activeCircuit(id);
+  const activeStation = (id) => map.activeStation(id);
+  const drawRoute = () => map.setNetwork(state.stations, state.circuits);
+  const drawQueue = () => map.setQueue(state.queue);
+  const codes = {};  // cable -> codes it takes on the line
 
   // ---- Clocks ---------------------------------------------------------------------------------
   const two = (n) => String(n).padStart(2, '0');
@@ -374,7 +335,7 @@
         if (!live) return;
         pushStrips(e);
         activeCircuit(e.circuit);
-        movePacket(e.from, e.to, ((e.index % 40) + 1) / 41);
+        map.movePacket(e.from, e.to, codes[e.cable] ? (e.index + 1) / codes[e.cable] : 0.5);
         return;
       }
       case 'stage':
@@ -408,6 +369,7 @@
     drawRoute();
     for (const c of s.cables || []) {
       precs[c.id] = c.precedence;
+      if (c.codes) codes[c.id] = c.codes;
       if (c.explain) state.explain[c.id] = c.explain;
       if (c.caption) state.captions[c.id] = c.caption;
       if (c.printed) { for (const g of Array.from(c.printed)) printGlyph(c.id, g, false); finishPrinting(); }
@@ -433,7 +395,7 @@
       else if (msg.type === 'frame') { for (const e of msg.events || []) onEvent(e, true); }
       else if (msg.type === 'event') onEvent(msg, true);
       else if (msg.type === 'state') applyState(msg);
-      else if (msg.type === 'cable' && msg.cable) { precs[msg.cable.id] = msg.cable.precedence; log(`${msg.cable.id} (${msg.cable.precedence}) handed in at ${msg.cable.origin} for ${(msg.cable.addressees || []).join(', ')}`); }
+      else if (msg.type === 'cable' && msg.cable) { precs[msg.cable.id] = msg.cable.precedence; if (msg.cable.codes) codes[msg.cable.id] = msg.cable.codes; souvenirFor(msg.cable); log(`${msg.cable.id} (${msg.cable.precedence}) handed in at ${msg.cable.origin} for ${(msg.cable.addressees || []).join(', ')}`); }
       else if (msg.type === 'end') log('— end of the replay; it starts again in a moment —');
       else if (msg.type === 'error') log(`(${msg.text})`);
     };
@@ -452,7 +414,7 @@
   $('reply-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const text = $('reply').value.trim();
-    if (text) send({ type: 'reply', text, precedence: $('reply-prec').value });
+    if (text) { send({ type: 'reply', text, precedence: $('reply-prec').value }); replied = true; }
     $('reply').value = '';
   });
   document.addEventListener('keydown', (ev) => {

@@ -4,6 +4,7 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   let ws = null, backoff = 500, offered = [], paused = false, awaiting = false;
+  let shownCable = '', canPrint = false;
 
   function fillScenarios(op) {
     offered = op.scenarios || [];
@@ -24,6 +25,14 @@
     $('noise').checked = !!op.noise;
     $('idle').value = op.idle_reset;
     $('token-row').classList.toggle('hidden', !op.token_required);
+    canPrint = !!op.souvenir_print;
+    $('print-souvenir').disabled = !canPrint;
+    if (!canPrint) souvenirStatus('no printer configured (--souvenir-printer)', false);
+    else if ($('souvenir-status').textContent === '–') souvenirStatus('ready', true);
+  }
+  function souvenirStatus(text, ok) {
+    $('souvenir-status').textContent = text;
+    $('souvenir-status').className = ok ? 'ok' : 'error';
   }
   function fillCables(name, chosen) {
     const box = $('cables');
@@ -60,6 +69,7 @@
     $('now-run').textContent = s.run;
     $('now-mode').textContent = s.mode + (s.paused ? ' (paused)' : '');
     $('now-stage').textContent = `${s.cable || '–'} ${s.stage || ''}`;
+    if (s.cable) shownCable = s.cable;
     if (s.utc_ms) showTime(s.utc_ms);
     $('now-speed').textContent = `${s.speed}, noise ${s.noise ? 'on' : 'off'}`;
     $('now-viewers').textContent = s.viewers;
@@ -73,6 +83,7 @@
   function onFrame(events) {
     for (const e of events) {
       if (e.kind === 'stage' && e.stage) $('now-stage').textContent = `${e.cable || ''} ${e.stage}`;
+      if (e.kind === 'stage' && e.cable) shownCable = e.cable;
     }
     if (events.length && events[events.length - 1].utc_ms) showTime(events[events.length - 1].utc_ms);
   }
@@ -93,6 +104,7 @@
         if (awaiting) { awaiting = false; result('Applied: the exhibit has started again with these settings.', true); }
       } else if (msg.type === 'state') showState(msg);
       else if (msg.type === 'frame') onFrame(msg.events || []);
+      else if (msg.type === 'operator_status') souvenirStatus(msg.text, !!msg.ok);
       else if (msg.type === 'error') { awaiting = false; result(msg.text, false); }
     };
     ws.onclose = () => {
@@ -112,6 +124,14 @@
     if (!$('token-row').classList.contains('hidden')) msg.token = $('token').value;
     awaiting = true;
     result('…', true);
+    send(msg);
+  });
+  // The print goes to the operator's control path; how it went comes back to this page alone.
+  $('print-souvenir').addEventListener('click', () => {
+    if (!canPrint) return;
+    const msg = { type: 'operator', command: 'print_souvenir', cable: shownCable };
+    if (!$('token-row').classList.contains('hidden')) msg.token = $('token').value;
+    souvenirStatus('…', true);
     send(msg);
   });
   $('pause').addEventListener('click', () => send({ type: paused ? 'resume' : 'pause' }));

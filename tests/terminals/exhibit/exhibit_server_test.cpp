@@ -20,8 +20,8 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
+#include "support/exhibit_loopback.hpp"
 #include "terminals/exhibit/exhibit_server.hpp"
-#include "terminals/support/asio_timers.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -35,39 +35,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// One io_context for the server and its clients, the timers on it, the server's log.
-struct loopback {
-    asio::io_context io{1};
-    hakto::terminals::asio_timers timers{io};
-    std::vector<std::string> log;
-    std::unique_ptr<exhibit_server> server;
-
-    explicit loopback(exhibit_options o) {
-        o.port = 0;
-        o.log = [this](const std::string& line) { log.push_back(line); };
-        auto s = exhibit_server::create(io, timers, std::move(o));
-        REQUIRE(s);
-        server = std::move(s.value());
-        server->start();
-    }
-    ~loopback() { server->stop(); }
-    loopback(const loopback&) = delete;
-    loopback& operator=(const loopback&) = delete;
-
-    std::uint16_t port() const { return server->port(); }
-    tcp::endpoint endpoint() const { return {asio::ip::make_address("127.0.0.1"), port()}; }
-
-    /// Runs the io_context until `done()` holds; false after `limit`.
-    bool run_until(const std::function<bool()>& done, std::chrono::seconds limit = 60s) {
-        const auto give_up = std::chrono::steady_clock::now() + limit;
-        while (!done()) {
-            if (std::chrono::steady_clock::now() >= give_up) return false;
-            if (io.stopped()) io.restart();
-            io.run_one_until(give_up);
-        }
-        return true;
-    }
-};
+using loopback = hakto::test::exhibit_loopback;
 
 /// A screen over a WebSocket: every message it gets, a frame's events one by one.
 class ws_screen : public std::enable_shared_from_this<ws_screen> {
@@ -169,29 +137,8 @@ class reader {
     std::size_t pos_ = 0;
 };
 
-/// A GET over its own connection, on the loop.
 http::response<http::string_body> get(loopback& lb, const std::string& target) {
-    struct exchange {
-        beast::tcp_stream stream;
-        http::request<http::string_body> req;
-        beast::flat_buffer buffer;
-        http::response<http::string_body> res;
-        bool done = false;
-        explicit exchange(asio::io_context& io) : stream(io) {}
-    };
-    auto x = std::make_shared<exchange>(lb.io);
-    x->req = {http::verb::get, target, 11};
-    x->req.set(http::field::host, "127.0.0.1");
-    x->stream.async_connect(lb.endpoint(), [x](beast::error_code ec) {
-        if (ec) return void(x->done = true);
-        http::async_write(x->stream, x->req, [x](beast::error_code e, std::size_t) {
-            if (e) return void(x->done = true);
-            http::async_read(x->stream, x->buffer, x->res,
-                             [x](beast::error_code, std::size_t) { x->done = true; });
-        });
-    });
-    REQUIRE(lb.run_until([&] { return x->done; }));
-    return x->res;
+    return hakto::test::http_get(lb, target);
 }
 
 /// As fast as possible, HAKTO 12 alone, a long pause between runs: once a run has printed,

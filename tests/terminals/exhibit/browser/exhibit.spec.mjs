@@ -3,14 +3,8 @@
 // explains a header element, resumes after a reload (the paper, the punched tape, the key-tape
 // and cipher strips), shows visitors no operator talk, and tells the operator what is missing.
 // Usage: node exhibit.spec.mjs <path to hakto> <build dir>
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, '..', '..', '..', 'package.json'));
-const { chromium } = require('playwright-core');
+import { OPERATOR_TALK, launchChromium, startExhibit } from './harness.mjs';
 
 const [hakto, buildDir] = process.argv.slice(2);
 if (!hakto || !buildDir) {
@@ -18,37 +12,16 @@ if (!hakto || !buildDir) {
   process.exit(2);
 }
 
-// What the visitor's page must never read: an option, a file, a command, an operator's instruction.
-const OPERATOR_TALK = /--[a-z]|\.xml|\bTEI\b|hakto (frus|replay|exhibit)\b|NOT SUPPLIED|GIVE ITS/i;
-
 function fail(message) {
   console.error(`FAIL: ${message}`);
   process.exitCode = 1;
   throw new Error(message);
 }
 
-const server = spawn(hakto, ['exhibit', '--listen', '127.0.0.1:0', '--speed', '300x', '--idle-reset', '0'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const port = await new Promise((resolve, reject) => {
-  let out = '';
-  const timer = setTimeout(() => reject(new Error('hakto exhibit did not print its port')), 15000);
-  server.stdout.on('data', (d) => {
-    out += d;
-    const m = out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)\//);
-    if (m) { clearTimeout(timer); resolve(Number(m[1])); }
-  });
-  server.on('exit', (code) => reject(new Error(`hakto exhibit exited (${code})`)));
-});
-const url = `http://127.0.0.1:${port}/`;
+const { server, url } = await startExhibit(hakto, ['--speed', '300x', '--idle-reset', '0']);
 console.log(`exhibit at ${url}`);
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-         '--disable-sync', '--no-first-run'],
-});
+const browser = await launchChromium();
 let ok = false;
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
