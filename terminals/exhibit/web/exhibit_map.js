@@ -163,6 +163,12 @@ window.HaktoMap = (() => {
     }
 
     function activeCircuit(id) {
+      // Another circuit: the cable is not on it until its first code is.
+      if (id !== active.circuit) {
+        active.packet = null;
+        const p = svg.querySelector('#packet');
+        if (p) { p.setAttribute('cx', -20); p.setAttribute('cy', -20); }
+      }
       active.circuit = id;
       svg.querySelectorAll('.circuit').forEach((c) => c.classList.toggle('active', id !== null && c.id === `circuit-${id}`));
     }

@@ -116,7 +116,9 @@ try {
     // The first screen waits for the cable to be on the line, then for the memo; the others
     // join the show where it is.
     if (first) {
-      await page.waitForFunction(() => document.querySelector('#route .circuit.active'), null, { timeout: 60000 });
+      // A circuit active and the cable on it (its first code sent).
+      await page.waitForFunction(() => document.querySelector('#route .circuit.active') &&
+                                 Number(document.getElementById('packet').getAttribute('cx')) >= 0, null, { timeout: 60000 });
       const moving = await page.evaluate(readMap);
       check(moving.packet && moving.off !== null && moving.off < 3,
             `${name}: the cable is ${moving.off?.toFixed(1)} px off the circuit it is on (${moving.active})`);
