@@ -140,6 +140,13 @@ std::optional<po::variables_map> parse_arguments(
     return vm;
 }
 
+std::string describe_character(char32_t c) {
+    std::string utf8;
+    if (c >= 0x20 && c != 0x7F && c != 0xFFFD)
+        utf8 = fmt::format(" '{}'", protocol::utf8::encode(c));
+    return fmt::format("U+{:04X}{}", static_cast<std::uint32_t>(c), utf8);
+}
+
 /// "1B 17 13", "0x1b,0x17", one or two hex digits per code, any separators of space or comma.
 expected<std::vector<protocol::code>, hex_error> read_hex_codes(std::string_view text) {
     std::vector<protocol::code> out;

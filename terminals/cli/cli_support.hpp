@@ -57,6 +57,10 @@ std::optional<po::variables_map> parse_arguments(
 /// from a --config file.
 std::string option_place(std::string_view option, const config_origins& origins);
 
+/// A character for a diagnostic: "U+00E9 'é'" (the character itself left out when it does not
+/// print: a control, DEL, U+FFFD).
+std::string describe_character(char32_t c);
+
 struct hex_error {
     protocol::source_position where;
     std::string reason;

@@ -95,12 +95,6 @@ std::optional<line_choice> read_line_options(const po::variables_map& vm, int sa
     return c;
 }
 
-std::string describe_character(char32_t c) {
-    std::string utf8;
-    if (c >= 0x20 && c != 0x7F && c != 0xFFFD) utf8 = fmt::format(" '{}'", utf8::encode(c));
-    return fmt::format("U+{:04X}{}", static_cast<std::uint32_t>(c), utf8);
-}
-
 /// The on-line codes of a replay transcript (hakto replay --transcript): the line events of one
 /// circuit, in order. Without a circuit, the circuit of the first printed event (the last hop).
 expected<std::vector<code>, std::string> transcript_codes(const std::string& text,

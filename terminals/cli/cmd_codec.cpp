@@ -16,12 +16,6 @@ namespace {
 
 using namespace hakto::protocol;
 
-std::string describe_character(char32_t c) {
-    std::string utf8;
-    if (c >= 0x20 && c != 0x7F && c != 0xFFFD) utf8 = fmt::format(" '{}'", utf8::encode(c));
-    return fmt::format("U+{:04X}{}", static_cast<std::uint32_t>(c), utf8);
-}
-
 std::string hex_lines(const std::vector<code>& codes) {
     std::string out;
     for (std::size_t i = 0; i < codes.size(); ++i) {

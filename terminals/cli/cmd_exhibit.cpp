@@ -11,6 +11,7 @@
 
 #include "terminals/cli/cli_options.hpp"
 #include "terminals/cli/cli_support.hpp"
+#include "terminals/cli/cli_teleprinter.hpp"
 #include "terminals/exhibit/exhibit_server.hpp"
 #include "terminals/support/asio_timers.hpp"
 
@@ -41,6 +42,7 @@ int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
         "a file holding the operator token: operator.html then works from any address that gives "
         "it "
         "(without it, the operator page works from this machine only)");
+    add_teleprinter_options(options);
     po::positional_options_description positional;
     bool help = false;
     config_origins from_file;  // where --config set each option, for the messages below
@@ -110,22 +112,72 @@ int cmd_exhibit(const std::vector<std::string>& args, cli_io io) {
         o.operator_token = std::move(token);
     }
 
+    auto machine_options = teleprinter_from(*vm, o.replay.code, o.replay.usos);
+    if (!machine_options) {
+        io.err << "hakto exhibit: " << machine_options.error() << "\n";
+        return exit_usage;
+    }
+
     boost::asio::io_context ioc{1};
     asio_timers timers{ioc};
+    // --teleprinter: the White House's page printer on a real machine, in step with the screens
+    // (the show waits for it); its keyboard files a visitor's TOHAK. A device that is missing or
+    // fails is the log's to report: the screens are served all the same.
+    std::shared_ptr<teleprinter> machine;
+    std::shared_ptr<teleprinter_feed> feed;
+    exhibit_server* serving = nullptr;
+    if (machine_options.value()) {
+        auto t = std::move(*machine_options.value());
+        auto log = [&io](const std::string& m) {
+            io.err << "hakto exhibit: " << m << "\n";
+            io.err.flush();
+        };
+        t.log = log;
+        t.on_cable = [&serving, log](const std::string& text) {
+            if (!serving) return;
+            auto filed = serving->typed_reply(text);
+            if (filed)
+                log("teleprinter: a visitor's reply typed on the machine is filed as " +
+                    filed.value());
+            else
+                log("teleprinter: a reply typed on the machine is not filed: " +
+                    filed.error().message);
+        };
+        // Nothing is held for a machine that is not open: the screens do not wait for it.
+        const teleprinter_feed::options fo{o.replay.code, o.replay.usos, t.max_pending, true, log};
+        auto made = teleprinter::create(ioc, std::move(t));
+        if (!made) {
+            io.err << "hakto exhibit: " << made.error() << "\n";
+            return exit_usage;
+        }
+        machine = std::move(made.value());
+        feed = std::make_shared<teleprinter_feed>(*machine, fo);
+        o.machine.printed = [feed](const replay_event& e) {
+            if (e.station == "WTE") feed->printed(e.cable, e.index, e.delivered);
+        };
+        // A machine that is not open (missing, unplugged) holds nothing back.
+        o.machine.pending = [weak = std::weak_ptr<teleprinter>(machine)]() -> std::size_t {
+            auto m = weak.lock();
+            return m && m->is_open() ? m->pending() : 0;
+        };
+    }
     auto server = exhibit_server::create(ioc, timers, o);
     if (!server) {
         io.err << "hakto exhibit: " << server.error().message << "\n";
         return exit_bad_input;
     }
+    serving = server.value().get();
     boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
     bool stopped = false;
     signals.async_wait([&](const boost::system::error_code& ec, int) {
         if (ec) return;
         stopped = true;
         server.value()->stop();
+        if (machine) machine->stop();
         ioc.stop();
     });
     server.value()->start();
+    if (machine) machine->start();
     io.out << fmt::format("hakto exhibit: listening on http://{}:{}/\n", o.host,
                           server.value()->port())
            << std::flush;

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -14,6 +15,7 @@
 #include "protocol/teletype/teletype_encoder.hpp"
 #include "terminals/cli/cli_options.hpp"
 #include "terminals/cli/cli_support.hpp"
+#include "terminals/cli/cli_teleprinter.hpp"
 #include "terminals/cli/net_config.hpp"
 #include "terminals/net/node/net_node.hpp"
 #include "terminals/net/node/net_spool.hpp"
@@ -63,6 +65,7 @@ void add_node_options(po::options_description& o, bool station) {
         "compact-kb", po::value<std::uint64_t>()->default_value(4096),
         "compact the journal when it has grown past this many KiB");
     add_code_option(o, "ustty or ita2");
+    if (station) add_teleprinter_options(o);
     if (station) {
         o.add_options()("cable", po::value<std::vector<std::string>>()->composing(),
                         "file only this scenario cable (repeatable)")(
@@ -85,6 +88,41 @@ void add_node_options(po::options_description& o, bool station) {
             "file the scenario's cables at their filing times (scaled by --speed; idle hours "
             "skipped) rather than all at start");
     }
+}
+
+/// A cable typed on the station's teleprinter (--teleprinter), filed into the network as a
+/// file dropped into --spool is (terminals/net/node/net_spool.hpp): a whole cable with its
+/// routing line, whose called station is the addressee; labelled by its series tag, else
+/// "TTY-<date>-<time>" (UTC, to the millisecond). One that cannot be filed is logged with the
+/// reason and not filed.
+void file_typed_cable(net_node& n, const std::string& text, const std::string& device,
+                      const std::function<void(const std::string&)>& log) {
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    const auto stem =
+        fmt::format("TTY-{:%Y%m%d-%H%M%S}.{:03}", std::chrono::floor<std::chrono::seconds>(now),
+                    now.time_since_epoch().count() % 1000);
+    const auto& cfg = n.config();
+    auto c = read_spooled_cable(text, "teleprinter " + device, stem, cfg.code, cfg.usos);
+    if (!c) {
+        log(fmt::format("a cable typed on the teleprinter is not filed: {}", c.error()));
+        return;
+    }
+    auto label = c.value().label;
+    if (n.store().filed_here(label)) {
+        log(fmt::format("teleprinter {}: {} was filed before; not filed again", device, label));
+        return;
+    }
+    auto to = c.value().addressees.empty() ? std::string{} : c.value().addressees.front();
+    auto r =
+        n.file(std::move(c.value()), [log, device, label, to](expected<bool, node_error> done) {
+            if (!done) return;  // the node stops; it says why
+            log(done.value() ? fmt::format("teleprinter {}: {} filed, to {}", device, label, to)
+                             : fmt::format("teleprinter {}: {} was filed before; "
+                                           "not filed again",
+                                           device, label));
+        });
+    if (!r) log(fmt::format("teleprinter {}: {} not filed: {}", device, label, r.error().message));
 }
 
 bool write_port_file(const std::string& path, std::uint16_t port, cli_io io, const char* name) {
@@ -136,6 +174,10 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
     if (!code) return usage(code.error());
     cfg.code = code.value();
     cfg.usos = vm->count("usos") > 0;
+    // --teleprinter: the page copy of each cable delivered here, and its keyboard as an
+    // operator's position that files cables.
+    auto machine_options = teleprinter_from(*vm, cfg.code, cfg.usos);
+    if (!machine_options) return usage(machine_options.error());
     cfg.window = (*vm)["window"].as<std::uint32_t>();
     if (cfg.window < 1 || cfg.window > 4096) return usage("--window must be 1 to 4096");
     auto ms = [&](const char* opt) { return std::chrono::milliseconds{(*vm)[opt].as<int>()}; };
@@ -327,13 +369,36 @@ int run_node(const std::vector<std::string>& args, cli_io io, bool station) {
         }
         spool = std::move(sp.value());
     }
-    n.on_stop([&signals, &spool] {
+    std::shared_ptr<teleprinter> machine;
+    std::unique_ptr<teleprinter_feed> machine_feed;
+    if (machine_options.value()) {
+        auto o = std::move(*machine_options.value());
+        auto log = [&io, name](const std::string& m) {
+            io.err << "hakto " << name << ": " << m << "\n";
+            io.err.flush();
+        };
+        o.log = log;
+        o.on_cable = [&n, device = o.device, log](const std::string& text) {
+            file_typed_cable(n, text, device, log);
+        };
+        const teleprinter_feed::options fo{cfg.code, cfg.usos, o.max_pending, false, log};
+        auto t = teleprinter::create(ioc, std::move(o));
+        if (!t) return usage(t.error());
+        machine = std::move(t.value());
+        machine_feed = std::make_unique<teleprinter_feed>(*machine, fo);
+        n.on_printed(
+            [feed = machine_feed.get()](const std::string& label, std::uint32_t index,
+                                        std::uint8_t code) { feed->printed(label, index, code); });
+    }
+    n.on_stop([&signals, &spool, &machine] {
         boost::system::error_code ignored;
         signals.cancel(ignored);
         if (spool) spool->stop();
+        if (machine) machine->stop();
     });
     n.start();
     if (spool && !n.failed()) spool->start();
+    if (machine && !n.failed()) machine->start();
     ioc.run();
     return n.failed() ? exit_bad_input : exit_ok;
 }

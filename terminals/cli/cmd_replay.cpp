@@ -10,6 +10,7 @@
 #include <ostream>
 
 #include <fmt/format.h>
+#include <boost/asio/io_context.hpp>
 
 #include "protocol/cable/cable_formatter.hpp"
 #include "protocol/cable/cable_lines.hpp"
@@ -17,6 +18,7 @@
 #include "sim/pacing.hpp"
 #include "terminals/cli/cli_options.hpp"
 #include "terminals/cli/cli_support.hpp"
+#include "terminals/cli/cli_teleprinter.hpp"
 #include "terminals/cli/net_replay.hpp"
 #include "terminals/replay/replay.hpp"
 #include "terminals/replay/replay_audio.hpp"
@@ -49,6 +51,114 @@ class signal_guard {
   private:
     void (*old_int_)(int);
     void (*old_term_)(int);
+};
+
+/// --teleprinter: what the page printer at the machine's station prints goes to the machine
+/// (terminals/cli/cli_teleprinter.hpp). `station` empty: every destination's page printer.
+class teleprinter_sink final : public replay_sink {
+  public:
+    teleprinter_sink(teleprinter& machine, teleprinter_feed::options o, std::string station)
+        : feed_(machine, std::move(o)), station_(std::move(station)) {}
+    void event(const replay_event& e) override {
+        if (e.kind != replay_event_kind::printed) return;
+        if (!station_.empty() && e.station != station_) return;
+        feed_.printed(e.cable, e.index, e.delivered);
+    }
+
+  private:
+    teleprinter_feed feed_;
+    std::string station_;
+};
+
+/// The replay's side of a teleprinter: its io_context, run on the replay's thread between the
+/// pacer's steps, and the waits that keep the replay no more than a line ahead of the machine
+/// ("the screen and the machine show the same moment", docs/hakto.1).
+class replay_machine {
+  public:
+    /// Bytes the machine may have waiting before the replay waits for it: about a line.
+    static constexpr std::size_t hold_back = 72;
+    /// At the end, how long a device that is not open is waited for before what it still had to
+    /// print is given up.
+    static constexpr auto reopen_wait = std::chrono::seconds{10};
+
+    replay_machine(teleprinter_options o, cli_io io, const char* name) : io_(io), name_(name) {
+        o.log = [this](const std::string& m) {
+            io_.err << "hakto " << name_ << ": " << m << "\n";
+            io_.err.flush();
+        };
+        options_ = std::move(o);
+    }
+    expected<void, std::string> open() {
+        auto t = teleprinter::create(context_, options_);
+        if (!t) return t.error();
+        machine_ = std::move(t.value());
+        machine_->start();
+        return outcome::success();
+    }
+    teleprinter& machine() { return *machine_; }
+    /// What the feed of this machine is given (terminals/cli/cli_teleprinter.hpp).
+    teleprinter_feed::options feed_options() const {
+        return {options_.code, options_.usos, options_.max_pending, false, options_.log};
+    }
+
+    /// Runs the machine's handlers that are ready.
+    void poll() {
+        context_.restart();
+        context_.poll();
+    }
+    /// Runs the machine's handlers until `until` (or a signal), in short slices.
+    void run_until(std::chrono::steady_clock::time_point until) {
+        while (!interrupted_flag && std::chrono::steady_clock::now() < until) {
+            context_.restart();
+            context_.run_until(std::min(until, std::chrono::steady_clock::now() + slice));
+        }
+    }
+    /// Waits while the machine, open, has more than `mark` bytes to print. True if it waited.
+    bool wait_below(std::size_t mark) {
+        bool waited = false;
+        while (!interrupted_flag && machine_->is_open() && machine_->pending() > mark) {
+            context_.restart();
+            context_.run_for(slice);
+            waited = true;
+        }
+        return waited;
+    }
+    /// Waits until the machine has printed everything. False (and said) when what it had left
+    /// is given up: the device was not open for reopen_wait.
+    bool drain() {
+        auto drained = std::make_shared<bool>(false);
+        machine_->when_drained([drained] { *drained = true; });
+        auto closed_since = std::chrono::steady_clock::now();
+        while (!*drained && !interrupted_flag) {
+            context_.restart();
+            context_.run_for(slice);
+            const auto now = std::chrono::steady_clock::now();
+            if (machine_->is_open())
+                closed_since = now;
+            else if (now - closed_since > reopen_wait)
+                break;
+        }
+        const auto left = machine_->pending();
+        const bool all = *drained;
+        if (!all && !interrupted_flag)
+            io_.err << fmt::format(
+                "hakto {}: teleprinter {}: not open for {} s; {} bytes of page copy not printed\n",
+                name_, options_.device, reopen_wait.count(), left);
+        stop();
+        return all;
+    }
+    void stop() {
+        machine_->stop();
+        poll();
+    }
+
+  private:
+    static constexpr auto slice = std::chrono::milliseconds{20};
+    boost::asio::io_context context_;
+    teleprinter_options options_;
+    std::shared_ptr<teleprinter> machine_;
+    cli_io io_;
+    const char* name_;
 };
 
 void add_replay_options(po::options_description& options) {
@@ -101,6 +211,13 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
     options.typing_wpm = vm["typing-wpm"].as<double>();
     if (!(options.typing_wpm >= 1 && options.typing_wpm <= 200)) {
         io.err << "hakto " << name << ": --typing-wpm must be between 1 and 200\n";
+        return exit_usage;
+    }
+    // --teleprinter: the page printer at the White House (every destination in a scenario
+    // without it) prints on the machine too.
+    auto machine_options = teleprinter_from(vm, options.code, options.usos);
+    if (!machine_options) {
+        io.err << "hakto " << name << ": " << machine_options.error() << "\n";
         return exit_usage;
     }
 
@@ -164,9 +281,24 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
         r.value()->add_sink(plain.get());
     }
 
+    std::unique_ptr<replay_machine> machine;
+    std::unique_ptr<teleprinter_sink> machine_sink;
+    if (machine_options.value()) {
+        machine = std::make_unique<replay_machine>(std::move(*machine_options.value()), io, name);
+        if (auto opened = machine->open(); !opened) {
+            io.err << "hakto " << name << ": " << opened.error() << "\n";
+            return exit_usage;
+        }
+        machine_sink = std::make_unique<teleprinter_sink>(
+            machine->machine(), machine->feed_options(),
+            r.value()->scenario().find_station("WTE") ? "WTE" : "");
+        r.value()->add_sink(machine_sink.get());
+    }
+
     signal_guard signals;
     r.value()->start();
     sim::pacer pace(e, speed.value());
+    const bool paced = speed.value().paced();
     bool skip_idle =
         vm.count("keep-idle") == 0 && speed.value().kind != sim::pacing::mode::as_fast_as_possible;
     while (!interrupted_flag) {
@@ -176,11 +308,25 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
             if (screen) screen->event(*idle);
             if (plain) plain->event(*idle);
         }
+        if (machine) {
+            // The replay waits for the machine when it is more than a line behind, and goes on
+            // from there at its pace (anchored again: no burst of late events after the wait).
+            if (machine->wait_below(replay_machine::hold_back) && paced) pace.anchor();
+            // Until the next event is due, the machine's handlers run (its writes, its keyboard).
+            if (paced && pace.anchored())
+                machine->run_until(pace.deadline(*next));
+            else
+                machine->poll();
+            if (interrupted_flag) break;
+        }
         if (!pace.step()) break;
     }
     if (screen) screen->finish();
     if (plain) plain->finish();
+    // At the end, the machine prints what it still has before the program exits.
+    const bool machine_printed_all = !machine || interrupted_flag || machine->drain();
     if (interrupted_flag) {
+        if (machine) machine->stop();
         io.err << "hakto " << name << ": stopped\n";
         return 130;
     }
@@ -217,7 +363,7 @@ int run_replay(const po::variables_map& vm, replay_options options, cli_io io, c
     for (const auto& c : r.value()->cables())
         if (!c.delivery)
             io.err << "hakto " << name << ": warning: " << c.spec.id << " was not delivered\n";
-    return exit_ok;
+    return machine_printed_all ? exit_ok : exit_bad_input;
 }
 
 /// hakto replay --net (terminals/cli/net_replay.hpp): the options the processes take.
@@ -244,6 +390,11 @@ int run_replay_net(const po::variables_map& vm, replay_options options, cli_io i
         io.err << "hakto replay: --net does not take --seed or --transcript\n";
         return exit_usage;
     }
+    if (vm.count("teleprinter")) {
+        io.err << "hakto replay: --net does not take --teleprinter: give it to the White House's "
+                  "hakto station\n";
+        return exit_usage;
+    }
     n.scenario_argument = options.scenario;
     n.compare = vm.count("compare") > 0;
     n.replay = std::move(options);
@@ -255,6 +406,7 @@ int run_replay_net(const po::variables_map& vm, replay_options options, cli_io i
 int cmd_replay(const std::vector<std::string>& args, cli_io io) {
     po::options_description options("options");
     add_replay_options(options);
+    add_teleprinter_options(options);
     options.add_options()(
         "net", "run across real processes on 127.0.0.1: each station a hakto station or relay")(
         "cable-file", po::value<std::vector<std::string>>()->composing(),

@@ -87,6 +87,12 @@ exhibit_stats exhibit_server::stats() const {
     return s;
 }
 
+expected<std::string, exhibit_error> exhibit_server::typed_reply(std::string_view text) {
+    auto r = impl_->show->typed_reply(text);
+    if (!r) return exhibit_error{r.error().text};
+    return r.value();
+}
+
 void exhibit_server::on_broadcast(broadcast_hook f) {
     impl_->show->on_broadcast(std::move(f));
 }

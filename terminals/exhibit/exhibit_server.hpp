@@ -70,6 +70,17 @@ struct exhibit_options {
     std::string souvenir_lp = "lp";  ///< the lp program (a path, or found on PATH)
     /// Where a viewer dropped is reported, with the reason (empty: standard error).
     std::function<void(const std::string& line)> log;
+    /// A machine that prints the page copy with the screens (hakto exhibit --teleprinter, a real
+    /// teleprinter: terminals/teleprinter/): each code printed at a destination goes to
+    /// `printed`; while `pending` (bytes the machine has yet to print) is above `hold_back`,
+    /// the show waits, at any speed, so that the screens never run ahead of the paper. Unset:
+    /// no machine.
+    struct machine_hooks {
+        std::function<void(const replay_event&)> printed;
+        std::function<std::size_t()> pending;
+        std::size_t hold_back = 72;  ///< about a line
+    };
+    machine_hooks machine;
 };
 
 struct exhibit_error {
@@ -103,6 +114,10 @@ class exhibit_server {
     void stop();
     std::uint16_t port() const;
     exhibit_stats stats() const;
+    /// A visitor's reply typed on the exhibit's teleprinter (its text, the filing line left
+    /// out): filed as the page's reply form files it (the next TOHAK, IMMEDIATE, into the running
+    /// network). Its label, or why it was not filed. On the io_context's thread.
+    expected<std::string, exhibit_error> typed_reply(std::string_view text);
 
     /// Called with each broadcast message just before it is queued, on the io_context's thread,
     /// for the fan-out benchmark. The time is when the message's content came to be: for a frame,

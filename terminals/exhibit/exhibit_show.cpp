@@ -19,6 +19,9 @@ namespace {
 constexpr auto max_wait_for_screens = std::chrono::seconds{1};
 /// How often it looks again while it waits.
 constexpr auto screen_wait_step = std::chrono::milliseconds{2};
+/// How often the show looks again while it waits for the machine (exhibit_options::machine):
+/// a character of a fast machine; the slowest prints one every 165 ms.
+constexpr auto machine_wait_step = std::chrono::milliseconds{10};
 /// How often the idle reset is checked.
 constexpr auto idle_check_interval = std::chrono::seconds{1};
 
@@ -239,6 +242,17 @@ void show::tick() {
             pressure_since_.reset();
         }
     }
+    // The machine prints no faster than it can: the run waits for it at any speed, and goes
+    // on from there at its pace (anchored again: no burst of late events after the wait).
+    if (machine_behind()) {
+        waited_for_machine_ = true;
+        tick_at(timers_.now() + machine_wait_step);
+        return;
+    }
+    if (waited_for_machine_) {
+        waited_for_machine_ = false;
+        if (pace.policy().paced()) pace.anchor();
+    }
     std::size_t n = 0;
     while (n < options_.batch) {
         auto next = e.next_time();
@@ -260,8 +274,17 @@ void show::tick() {
         e.step();
         ticking_ = false;
         ++n;
+        if (machine_behind()) {
+            waited_for_machine_ = true;
+            tick_at(timers_.now() + machine_wait_step);
+            return;
+        }
     }
     tick_at(timers_.now());  // a burst: let the screens have their turn, then go on
+}
+
+bool show::machine_behind() const {
+    return options_.machine.pending && options_.machine.pending() > options_.machine.hold_back;
 }
 
 void show::arm_idle_check() {
@@ -365,6 +388,8 @@ void show::event(const replay_event& e) {
     static const std::vector<replay_cable> no_cables;
     sim_now_ = e.at;
     last_moved_ = timers_.now();
+    if (e.kind == replay_event_kind::printed && options_.machine.printed)
+        options_.machine.printed(e);
     auto text = dump(record_.take(e, run_ ? run_->r->cables() : no_cables));
     const bool first = frame_.add(text, timers_.now());
     if (options_.frame_interval.count() <= 0 || frame_.size() >= options_.max_frame_bytes) {

@@ -81,6 +81,10 @@ class show final : public replay_sink, public std::enable_shared_from_this<show>
     expected<void, control_error> control(std::string_view text, bool from_loopback,
                                           answer_fn answer = {});
 
+    /// A reply typed on the exhibit's teleprinter: a visitor's control, as the reply form's
+    /// (IMMEDIATE). The label of the TOHAK filed.
+    expected<std::string, control_error> typed_reply(std::string_view text);
+
     /// The souvenir of a cable the show has (its run's cables and the replies filed in it), as
     /// the run carries it; `label` empty: the cable shown. Nothing for a cable it has not.
     std::optional<souvenir::souvenir_text> souvenir(std::string_view label) const;
@@ -133,6 +137,8 @@ class show final : public replay_sink, public std::enable_shared_from_this<show>
     void arm_idle_check();
     void idle_check();
 
+    /// The machine (exhibit_options::machine) has more than its hold_back still to print.
+    bool machine_behind() const;
     void set_paused(bool p);
     expected<void, control_error> apply(const control_message& c, bool from_loopback,
                                         answer_fn answer);
@@ -169,6 +175,8 @@ class show final : public replay_sink, public std::enable_shared_from_this<show>
     bool ticking_ = false;
     bool run_finished_ = false;  // the run's events are all done; the attract loop is waiting
     bool visitor_mode_ = false;
+    // The run waited for the machine (exhibit_options::machine): anchor it again.
+    bool waited_for_machine_ = false;
     std::uint64_t chain_ = 0;  // the chain of ticks that may run; older ones end
     std::optional<sim::timer_service::timer_id> tick_timer_, attract_timer_, idle_timer_,
         frame_timer_;

@@ -94,6 +94,15 @@ expected<void, control_error> show::apply(const control_message& c, bool from_lo
     return outcome::success();
 }
 
+expected<std::string, control_error> show::typed_reply(std::string_view text) {
+    visitor_mode_ = true;
+    last_control_ = timers_.now();
+    reply_request request;
+    request.text = std::string{text};
+    if (auto filed = reply(request); !filed) return filed.error();
+    return run_->r->cables().back().spec.id;
+}
+
 expected<void, control_error> show::apply_speed(sim::pacing p) {
     speed_ = p;
     if (run_) {
