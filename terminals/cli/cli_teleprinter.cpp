@@ -14,14 +14,16 @@ namespace po = boost::program_options;
 namespace {
 
 /// The settings that mean nothing without --teleprinter.
-constexpr std::array<const char*, 8> setting_options{"teleprinter-mode",
-                                                     "teleprinter-baud",
-                                                     "teleprinter-stop-bits",
-                                                     "teleprinter-data-bits",
-                                                     "teleprinter-parity",
-                                                     "teleprinter-cr-delay",
-                                                     "answerback",
-                                                     "teleprinter-filing"};
+constexpr std::array<const char*, 10> setting_options{"teleprinter-mode",
+                                                      "teleprinter-baud",
+                                                      "teleprinter-stop-bits",
+                                                      "teleprinter-data-bits",
+                                                      "teleprinter-parity",
+                                                      "teleprinter-cr-delay",
+                                                      "answerback",
+                                                      "teleprinter-filing",
+                                                      "teleprinter-echo",
+                                                      "teleprinter-port-baud"};
 
 /// Longest answer-back: a Model 28's answer-back drum has 20 positions, an ASR-33's 21; a few
 /// drums' worth is more than any machine sends.
@@ -60,7 +62,11 @@ void add_teleprinter_options(po::options_description& options) {
         "the answer-back sent when the machine asks who-are-you (FIGS D); none: WRU ignored")(
         "teleprinter-filing", po::value<std::string>(),
         "what files a cable typed on the machine: nnnn (a line NNNN, default) or blank-nnnn (a "
-        "blank line, then NNNN)");
+        "blank line, then NNNN)")(
+        "teleprinter-echo", "print back what is typed (keyboard and printer on separate loops)")(
+        "teleprinter-port-baud", po::value<std::string>(),
+        "the rate asked of the adapter when it runs the machine's rate under another (an "
+        "alias); pacing follows --teleprinter-baud");
 }
 
 expected<std::optional<teleprinter_options>, std::string> teleprinter_from(
@@ -105,6 +111,12 @@ expected<std::optional<teleprinter_options>, std::string> teleprinter_from(
             return fmt::format("--teleprinter-data-bits must be 5, 7 or 8, not {}", d.value());
         t.settings.data_bits = d.value();
     }
+    if (vm.count("teleprinter-port-baud")) {
+        auto b = parse_baud(value_of(vm, "teleprinter-port-baud"));
+        if (!b) return "--teleprinter-port-baud " + b.error();
+        t.port_baud = b.value();
+    }
+    t.echo = vm.count("teleprinter-echo") > 0;
     if (vm.count("teleprinter-parity")) {
         auto p = parse_teleprinter_parity(value_of(vm, "teleprinter-parity"));
         if (!p) return "--" + p.error();

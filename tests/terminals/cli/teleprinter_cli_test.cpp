@@ -352,6 +352,9 @@ TEST_CASE("bad --teleprinter settings exit 2 with the option named", "[teleprint
          "--teleprinter-baud"},
         {{"exhibit", "--teleprinter", "/dev/null", "--teleprinter-mode", "ebcdic"}, "ebcdic"},
         {{"exhibit", "--answerback", "WTE"}, "--answerback needs --teleprinter"},
+        {{"exhibit", "--teleprinter-echo"}, "--teleprinter-echo needs --teleprinter"},
+        {{"replay", "--teleprinter", "/dev/null", "--teleprinter-port-baud", "fast"},
+         "--teleprinter-port-baud"},
     };
     for (const auto& c : cases) {
         auto r = run(c.args);
