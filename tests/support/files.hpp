@@ -1,6 +1,7 @@
 #pragma once
 // Test helpers: reading the reference material beside the checkout, and the text of a TEI
 // document as a reader sees it (one line per paragraph or list, markup dropped).
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -36,6 +37,14 @@ inline bool have_shared(const std::string& rel) {
     // Not a directory test: folders are checked by a file inside them.
     std::cout << "HAKTO-SKIP: " << shared_path(rel) << " is not there\n";
     return false;
+}
+/// A folder of the build for a test's files, HAKTO_BUILD_DIR/`rel`, made if need be; `fresh`:
+/// emptied first.
+inline std::string work_folder(const std::string& rel, bool fresh = false) {
+    const auto dir = std::string{HAKTO_BUILD_DIR} + "/" + rel;
+    if (fresh) std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
 }
 inline std::string source_path(const std::string& rel) {
     return std::string{HAKTO_SOURCE_DIR} + "/" + rel;

@@ -26,9 +26,7 @@ using namespace std::chrono_literals;
 namespace {
 
 std::string work_dir() {
-    auto dir = std::string{HAKTO_BUILD_DIR} + "/test-exhibit-config";
-    std::filesystem::create_directories(dir);
-    return dir;
+    return hakto::test::work_folder("test-exhibit-config");
 }
 
 /// Writes `text` to FILE in the work folder; returns its path.

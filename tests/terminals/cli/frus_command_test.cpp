@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/cli_run.hpp"
+#include "support/files.hpp"
 #include "terminals/fetch/fetch_fixture.hpp"
 
 using hakto::test::contains;
@@ -76,9 +77,7 @@ TEST_CASE("a volume fetched into the data directory is found by status, replay a
 }
 
 TEST_CASE("a stored file that is not the volume makes status fail, naming what is wrong") {
-    auto dir = std::string{HAKTO_BUILD_DIR} + "/test-fetch/status-bad";
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
+    auto dir = hakto::test::work_folder("test-fetch/status-bad", true);
     std::ofstream(dir + "/frus1969-76ve13.xml") << "<TEI><teiHeader/></TEI>\n";
     auto r = run({"frus", "status", "--data-dir", dir});
     CHECK(r.code == 1);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/files.hpp"
 #include "terminals/fetch/https_test_server.hpp"
 
 namespace hakto::test {
@@ -79,9 +80,7 @@ struct fetch_fixture {
 
     explicit fetch_fixture(const std::string& name,
                            const std::string& alt_names = "IP:127.0.0.1,DNS:localhost") {
-        root = std::string{HAKTO_BUILD_DIR} + "/test-fetch/" + name;
-        std::filesystem::remove_all(root);
-        std::filesystem::create_directories(root);
+        root = hakto::test::work_folder("test-fetch/" + name, true);
         data_dir = root + "/data";
         pieces = read_volume_pieces();
         volume = assemble_volume(pieces);

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/cli_run.hpp"
+#include "support/files.hpp"
 #include "terminals/fetch/fetch_fixture.hpp"
 #include "terminals/fetch/frus_fetch.hpp"
 #include "terminals/fetch/https_client.hpp"
@@ -242,9 +243,7 @@ TEST_CASE("https_get bounds the body and tells a truncated transfer by its kind"
 }
 
 TEST_CASE("store_file_atomically leaves nothing behind when it cannot store") {
-    auto root = std::string{HAKTO_BUILD_DIR} + "/test-fetch/store";
-    std::filesystem::remove_all(root);
-    std::filesystem::create_directories(root);
+    auto root = hakto::test::work_folder("test-fetch/store", true);
     // The data directory's place is taken by a file: it cannot be made, nothing is written.
     std::ofstream(root + "/data") << "a file, not a folder";
     auto r = store_file_atomically(root + "/data", "frus1969-76ve13.xml", "<TEI/>");

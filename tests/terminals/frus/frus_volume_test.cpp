@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/files.hpp"
 #include "terminals/fetch/https_test_server.hpp"
 #include "terminals/frus/frus_volume.hpp"
 
@@ -51,8 +52,7 @@ TEST_CASE("the data directories: --data-dir, HAKTO_DATA_DIR, XDG_DATA_HOME, HOME
 }
 
 TEST_CASE("find_frus_volume returns the first data directory that holds the volume") {
-    auto root = std::string{HAKTO_BUILD_DIR} + "/test-fetch/find";
-    std::filesystem::remove_all(root);
+    auto root = hakto::test::work_folder("test-fetch/find", true);
     std::filesystem::create_directories(root + "/xdg/hakto");
     std::filesystem::create_directories(root + "/home/.local/share/hakto");
     auto e = env({{"XDG_DATA_HOME", root + "/xdg"}, {"HOME", root + "/home"}});
